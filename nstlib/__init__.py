@@ -1,0 +1,44 @@
+"""nstlib: neural style transfer (Gatys et al.) with TensorFlow, the tested core of the course.
+
+One idea per module:
+    images    load, resize, save and show images             (used in every notebook)
+    data      the catalog of example images and their credits
+    model     VGG-19, frozen, as a feature extractor           (notebooks 01, 02)
+    costs     content cost, Gram matrix, style cost, total cost (notebooks 03, 04, 05)
+    config    Config: every hyperparameter, plain defaults     (notebook 05)
+    optimize  stylize(): the training loop                     (notebook 05)
+    checks    the exercises' checks                            (notebooks 03 to 05)
+    cli       the `nst` command
+
+Submodules are imported on first use, so `nst --help` does not wait for TensorFlow.
+"""
+
+import importlib
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter hides the lesson
+
+__version__ = "0.1.0"
+
+_SUBMODULES = (
+    "images", "data", "model", "costs", "config", "optimize", "checks", "cli",
+    "errors", "widgets", "release", "grade",
+)
+_NAMES = {
+    "Config": "config", "stylize": "optimize", "Result": "optimize", "NSTError": "errors",
+    "load_image": "images", "save_image": "images", "show_images": "images",
+    "load_example": "data", "FeatureExtractor": "model", "quick": "config",
+}
+__all__ = list(_SUBMODULES) + list(_NAMES)
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _NAMES:
+        return getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
+    raise AttributeError(f"module 'nstlib' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

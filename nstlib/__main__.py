@@ -1,0 +1,7 @@
+"""`python -m nstlib` is the `nst` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,209 @@
+"""The `nst` command (also `python -m nstlib`).
+
+    nst stylize                                   # the default pair into output/
+    nst stylize golden_gate_bridge van_gogh_the_starry_night --size 512 -o output/bridge.png
+    nst examples                                  # the example images and their credits
+
+A user's mistake (a missing file, a bad value) exits with status 2 and one line on
+stderr; Ctrl-C ends a run cleanly, saving the best image so far (status 130).
+"""
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+
+DEFAULT_CONTENT = "astronaut"  # scikit-image's Eileen Collins, public domain
+DEFAULT_STYLE = "hubble_deep_field"  # NASA/ESA, public domain: a nod to Interstellar
+
+
+class _Fail(Exception):
+    """An error already explained on stderr; carries the exit status."""
+
+    def __init__(self, status):
+        self.status = status
+
+
+def _stem(source):
+    return Path(str(source)).stem or "image"
+
+
+def add_stylize(sub):
+    p = sub.add_parser(
+        "stylize",
+        help="paint CONTENT in the style of STYLE",
+        description="Paint CONTENT in the style of STYLE (file paths, http(s) URLs or example "
+        "names from `nst examples`). With no images, stylizes the default pair "
+        f"({DEFAULT_CONTENT} in the style of {DEFAULT_STYLE}).",
+    )
+    p.add_argument("content", nargs="?", default=DEFAULT_CONTENT, help=f"content image (default {DEFAULT_CONTENT})")
+    p.add_argument("style", nargs="?", default=DEFAULT_STYLE, help=f"style image (default {DEFAULT_STYLE})")
+    p.add_argument("-o", "--output", help="output file, .png or .jpg (default output/CONTENT_STYLE.png)")
+    p.add_argument("--size", type=int, dest="max_dim", help="longest side in pixels (default 512)")
+    p.add_argument("--steps", type=int, help="optimization steps (default 300)")
+    p.add_argument("--alpha", type=float, help="content weight α")
+    p.add_argument("--beta", type=float, help="style weight β")
+    p.add_argument("--tv-weight", type=float, dest="tv_weight", help="total variation weight")
+    p.add_argument("--lr", type=float, dest="learning_rate", help="Adam's learning rate")
+    p.add_argument("--optimizer", help="adam or lbfgs")
+    p.add_argument("--init", help="content, noise or style")
+    p.add_argument("--content-layers", dest="content_layers", help="comma-separated VGG-19 layers")
+    p.add_argument("--pooling", help="max or avg")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--checkpoint-every", type=int, metavar="N",
+                   help="save the run's state every N steps to OUTPUT's name + .ckpt.npz")
+    p.add_argument("--resume", metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT (.ckpt.npz)")
+    p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_stylize)
+
+
+def run_stylize(args):
+    from .checkpoint import checkpoint_path_for, load_checkpoint
+    from .config import Config
+    from .errors import NSTError
+
+    fields = ("max_dim", "steps", "alpha", "beta", "tv_weight", "learning_rate", "optimizer",
+              "init", "content_layers", "pooling", "seed")
+    changes = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}
+    if args.checkpoint_every is not None and args.checkpoint_every < 1:
+        raise NSTError(f"--checkpoint-every must be a whole number of steps >= 1, not {args.checkpoint_every}.")
+    resume = None
+    if args.resume:  # the checkpoint knows the images, the settings and the output
+        resume = load_checkpoint(args.resume)
+        content, style = resume.extra["content"], resume.extra["style"]
+        config = resume.config.replace(**changes)
+        out = Path(args.output or resume.extra["output"])
+        ckpt = Path(args.resume)
+    else:
+        content, style = args.content, args.style
+        config = Config().replace(**changes)
+        out = Path(args.output or f"output/{_stem(content)}_{_stem(style)}.png")
+        ckpt = checkpoint_path_for(out) if args.checkpoint_every else None
+        if ckpt is not None and ckpt.exists() and not args.overwrite:
+            raise NSTError(f"{ckpt} exists from an earlier run: continue it with --resume {ckpt}, or pass --overwrite to start again.")
+    _check_output(out, args.overwrite)  # before a long run, not after it
+    every = args.checkpoint_every or (resume.extra.get("every") if resume else None)
+
+    from .images import save_image
+    from .optimize import stylize
+
+    result = stylize(
+        content, style, config, progress=not args.quiet, resume=resume, checkpoint=ckpt,
+        checkpoint_every=every,
+        checkpoint_extra={"content": str(content), "style": str(style), "output": str(out), "every": every},
+    )
+    path = save_image(result.best_image, out, overwrite=args.overwrite)
+    h = result.history
+    if result.interrupted:
+        kept = f"; continue with: nst stylize --resume {ckpt}" if ckpt else ""
+        print(f"nst: interrupted after {result.steps_done} steps; saved the best image so far to {path}{kept}", file=sys.stderr)
+        return 130
+    if ckpt is not None and not result.stopped:
+        ckpt.unlink(missing_ok=True)  # the run is done and its image is safe
+    if result.diverged:
+        print(f"nst: error: {result.message} Saved it to {path}", file=sys.stderr)
+        return 1
+    print(
+        f"Saved {path} ({result.steps_done} steps, {result.seconds:.0f} s; style cost "
+        f"{h['style'][0]:.3g} -> {h['style'][-1]:.3g}, content cost {h['content'][-1]:.3g})"
+    )
+    return 0
+
+
+def _check_output(out, overwrite):
+    from .errors import NSTError
+
+    if out.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        raise NSTError(f"Output {out} must end in .png, .jpg or .jpeg.")
+    if out.exists() and not overwrite:
+        raise NSTError(f"{out} exists: pass --overwrite to replace it, or choose another name with -o.")
+    if out.is_dir():
+        raise NSTError(f"{out} is a folder: give a file name such as {out / 'result.png'}.")
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise NSTError(f"Cannot write {out}: {parent} is not a writable folder.")
+
+
+def add_examples(sub):
+    p = sub.add_parser("examples", help="list the example images and their credits",
+                       description="List the example images, usable by name in `nst stylize`.")
+    p.add_argument("--role", choices=("content", "style"), help="only content or only style images")
+    p.set_defaults(func=run_examples)
+
+
+def run_examples(args):
+    from .data import list_examples
+
+    rows = [(e.name, e.role, e.license, f'"{e.title}", {e.author}' + (f", {e.year}" if e.year else ""))
+            for e in list_examples(args.role)]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[3])
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="nst", description="Neural style transfer (Gatys et al.) with TensorFlow."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    add_stylize(sub)
+    add_examples(sub)
+    for name in ("release", "grade"):  # the instructor's tools
+        try:
+            module = __import__(f"nstlib.{name}", fromlist=["register"])
+        except ImportError:
+            continue
+        module.register(sub)
+    return parser
+
+
+def _sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
+def import_tensorflow_quietly():
+    """Import TensorFlow with its C++ start-up log (oneDNN, CUDA probing) kept off stderr.
+
+    TensorFlow writes those lines before its logging is set up, so no setting hides
+    them; the CLI silences file descriptor 2 for the import alone.
+    """
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()  # the CUDA probe logs here, once
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def main(argv=None):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _sigterm)  # `kill` ends a run as Ctrl-C does
+    from .errors import NSTError
+
+    try:
+        import_tensorflow_quietly()
+        return args.func(args)
+    except NSTError as e:
+        print(f"nst: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("nst: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `nst examples | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The course's cost functions, each a pure TensorFlow function.
+
+They take activations of shape (1, n_H, n_W, n_C), as VGG-19 returns them, and work
+on eager tensors, inside a ``tf.function`` and on symbolic Keras tensors alike
+(nothing here calls ``.numpy()`` or reads a static shape that may be unknown).
+
+Taught in:
+- ``content_cost``: notebooks/03_content_cost.ipynb
+- ``gram_matrix``, ``layer_style_cost``, ``style_cost``: notebooks/04_style_cost.ipynb
+- ``total_cost``, ``total_variation_cost``: notebooks/05_full_optimization.ipynb
+"""
+
+import tensorflow as tf
+
+# Gatys et al.'s style layers with the course's equal weights lambda_l = 0.2.
+STYLE_LAYERS = (
+    ("block1_conv1", 0.2),
+    ("block2_conv1", 0.2),
+    ("block3_conv1", 0.2),
+    ("block4_conv1", 0.2),
+    ("block5_conv1", 0.2),
+)
+
+
+def _dims(a):
+    """(n_H, n_W, n_C) of activations a of shape (1, n_H, n_W, n_C), as float32 tensors."""
+    shape = tf.shape(a)
+    return tuple(tf.cast(shape[i], tf.float32) for i in (1, 2, 3))
+
+
+def content_cost(a_C, a_G):
+    """J_content = 1 / (4 n_H n_W n_C) * sum((a_C - a_G)^2).
+
+    a_C, a_G: (1, n_H, n_W, n_C) activations of the content and generated images at
+    one layer. Returns a float32 scalar. Taught in notebooks/03_content_cost.ipynb.
+    """
+    a_C = tf.convert_to_tensor(a_C, tf.float32)
+    a_G = tf.convert_to_tensor(a_G, tf.float32)
+    n_H, n_W, n_C = _dims(a_G)
+    return tf.reduce_sum(tf.square(a_C - a_G)) / (4.0 * n_H * n_W * n_C)
+
+
+def gram_matrix(A):
+    """G_A = A A^T for A of shape (n_C, n_H*n_W); returns (n_C, n_C).
+
+    G_A[i, j] is how much channels i and j fire together over the whole image: the
+    image's texture, with where things are thrown away. Taught in
+    notebooks/04_style_cost.ipynb.
+    """
+    A = tf.convert_to_tensor(A, tf.float32)
+    return tf.matmul(A, A, transpose_b=True)  # (n_C, n_C)
+
+
+def unroll(a):
+    """Activations (1, n_H, n_W, n_C) -> A of shape (n_C, n_H*n_W), ready for gram_matrix."""
+    a = tf.convert_to_tensor(a, tf.float32)
+    n_C = tf.shape(a)[-1]
+    return tf.transpose(tf.reshape(a, (-1, n_C)))  # (n_C, n_H*n_W)
+
+
+def style_gram(a):
+    """The Gram matrix (n_C, n_C) of activations a of shape (1, n_H, n_W, n_C)."""
+    return gram_matrix(unroll(a))
+
+
+def gram_style_cost(G_S, a_G):
+    """layer_style_cost with the style image's Gram matrix G_S computed beforehand.
+
+    The training loop computes G_S once and calls this at every step.
+    """
+    n_H, n_W, n_C = _dims(a_G)
+    G_G = style_gram(a_G)  # (n_C, n_C)
+    return tf.reduce_sum(tf.square(G_S - G_G)) / (4.0 * n_C**2 * (n_H * n_W) ** 2)
+
+
+def layer_style_cost(a_S, a_G):
+    """J_style^[l] = 1 / (4 n_C^2 (n_H n_W)^2) * sum((G_S - G_G)^2) at one layer.
+
+    a_S, a_G: (1, n_H, n_W, n_C) activations of the style and generated images.
+    Taught in notebooks/04_style_cost.ipynb.
+    """
+    return gram_style_cost(style_gram(a_S), a_G)
+
+
+def style_cost(a_S, a_G, weights=None):
+    """J_style = sum over layers l of lambda_l * J_style^[l].
+
+    a_S, a_G: sequences (or dicts keyed by layer name) of activations, one per style
+    layer, in the same order; weights: the lambda_l, one per layer (default 1/L
+    each, which is the course's 0.2 for its five layers). Taught in
+    notebooks/04_style_cost.ipynb.
+    """
+    if isinstance(a_S, dict):
+        names = list(a_S)
+        a_S, a_G = [a_S[n] for n in names], [a_G[n] for n in names]
+    if weights is None:
+        weights = [1.0 / len(a_S)] * len(a_S)
+    if isinstance(weights, dict):
+        weights = list(weights.values())
+    if not len(a_S) == len(a_G) == len(weights):
+        raise ValueError(
+            f"style_cost needs as many style activations ({len(a_S)}), generated "
+            f"activations ({len(a_G)}) and weights ({len(weights)}), one per layer"
+        )
+    J_style = tf.constant(0.0)
+    for a_S_l, a_G_l, lambda_l in zip(a_S, a_G, weights):
+        J_style += float(lambda_l) * layer_style_cost(a_S_l, a_G_l)
+    return J_style
+
+
+def total_variation_cost(image):
+    """Sum of absolute differences between neighbouring pixels of image (1, H, W, 3).
+
+    Penalizes high-frequency noise; weighted by tv_weight in the loop. Uses
+    ``tf.image.total_variation``. Taught in notebooks/05_full_optimization.ipynb.
+    """
+    return tf.reduce_sum(tf.image.total_variation(tf.convert_to_tensor(image, tf.float32)))
+
+
+def total_cost(J_content, J_style, alpha=10, beta=40):
+    """J(G) = alpha * J_content(C, G) + beta * J_style(S, G).
+
+    Taught in notebooks/05_full_optimization.ipynb.
+    """
+    return alpha * J_content + beta * J_style

@@ -1,0 +1,489 @@
+"""Autograde students' notebooks against the source notebooks (``nst grade``).
+
+Instructor workflow:
+1. Edit the source notebooks in ``notebooks/``: they hold the solutions and hidden tests.
+2. ``nst release -o release/`` writes the student versions (:mod:`nstlib.release`).
+3. Hand out ``release/*.ipynb``; students fill in the ``# YOUR CODE HERE`` stubs.
+4. Collect the submissions, e.g. ``submitted/<student>/03_content_cost.ipynb``.
+5. ``nst grade submitted/*/*.ipynb`` prints each exercise's points (``--json`` for a gradebook).
+
+How a submission is graded:
+
+- Its source notebook is the file of the same name in ``source_dir``.
+- The notebook that runs is the submission's code cells in the student's order, except
+  that each cell locked in the source (the check cells, matched by nbgrader ``grade_id``)
+  is replaced by the source's version: that puts the hidden tests back and undoes any
+  edit. A check cell the student deleted is not put back: that exercise scores 0
+  ("check cell missing"). A duplicated check cell is scored at its last occurrence.
+- It runs in a fresh kernel, in its own worker process, with the source notebook's
+  folder as working directory and errors allowed, so that one failing exercise does not
+  stop the others. ``timeout`` bounds the whole notebook: at the deadline the kernel is
+  killed and every check not yet finished scores 0 ("timeout").
+- A check cell passes iff it ran and raised nothing (no error output, an "ok" reply).
+
+A bad submission (not JSON, not a notebook, a kernel that dies) is reported with 0,
+never raised. Grading runs the students' code with the grader's rights: it undoes
+accidents and edited check cells, but is no sandbox against deliberately hostile code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import nbformat
+
+from nstlib.errors import NSTError
+
+PASSED = "passed"
+FAILED = "failed"
+NOT_RUN = "not run"
+MISSING = "check cell missing"
+TIMEOUT = "timeout"
+
+# Seconds allowed on top of `timeout` for the worker to start Python and the kernel
+# (the notebook's clock starts once the kernel is ready), and for it to wind down.
+STARTUP_ALLOWANCE = 90.0
+SHUTDOWN_GRACE = 15.0
+POLL_INTERVAL = 0.2
+MAX_ERROR_CHARS = 300
+
+
+@dataclass
+class ExerciseResult:
+    """One graded (check) cell of a submission."""
+
+    grade_id: str
+    points: float  # points possible, from the source check cell's metadata
+    earned: float
+    status: str  # passed, failed, not run, check cell missing, timeout
+    error: str = ""  # one line: why it did not pass
+
+
+@dataclass
+class Report:
+    """The grade of one submission."""
+
+    file: str
+    source: str | None  # the source notebook it was graded against
+    exercises: list[ExerciseResult] = field(default_factory=list)
+    total: float = 0.0
+    max: float = 0.0
+    error: str = ""  # a problem with the submission as a whole (unreadable, kernel died, ...)
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def _nbgrader(cell) -> dict:
+    metadata = cell.get("metadata") or {}
+    nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    return nbgrader if isinstance(nbgrader, dict) else {}
+
+
+def _source_text(cell) -> str:
+    source = cell.get("source", "")
+    return source if isinstance(source, str) else "".join(source)
+
+
+def _graded_cells(source_nb) -> list[tuple[str, float]]:
+    """(grade_id, points) of the source's graded cells, in order."""
+    graded = []
+    for cell in source_nb.cells:
+        info = _nbgrader(cell)
+        if info.get("grade") and info.get("grade_id"):
+            graded.append((info["grade_id"], float(info.get("points") or 0)))
+    return graded
+
+
+def _restorable_cells(source_nb) -> dict:
+    """grade_id -> source cell, for the cells a student must not change (locked or graded
+    and not a solution)."""
+    restorable = {}
+    for cell in source_nb.cells:
+        info = _nbgrader(cell)
+        if info.get("grade_id") and not info.get("solution") and (info.get("locked") or info.get("grade")):
+            restorable[info["grade_id"]] = cell
+    return restorable
+
+
+def build_run_notebook(submission_nb, source_nb) -> tuple[nbformat.NotebookNode, dict[str, list[int]]]:
+    """The notebook to execute for `submission_nb`, and where each grade_id sits in it.
+
+    It holds the submission's code cells in order, each locked source cell (matched by
+    grade_id) replaced by the source's version. Markdown and raw cells are left out: they
+    don't run. Returns (notebook, {grade_id: [cell indices]}).
+    """
+    restorable = _restorable_cells(source_nb)
+    run_nb = nbformat.v4.new_notebook(metadata=_copy_json(source_nb.get("metadata", {})))
+    positions: dict[str, list[int]] = {}
+    for cell in submission_nb.get("cells") or []:
+        if not isinstance(cell, dict):
+            continue
+        grade_id = _nbgrader(cell).get("grade_id")
+        grade_id = grade_id if isinstance(grade_id, str) else None
+        if grade_id in restorable:
+            original = restorable[grade_id]
+            if original.cell_type != "code":
+                continue
+            new = nbformat.v4.new_code_cell(_source_text(original), metadata=_copy_json(original.metadata))
+        elif cell.get("cell_type") == "code":
+            new = nbformat.v4.new_code_cell(_source_text(cell))
+        else:
+            continue
+        if grade_id:
+            positions.setdefault(grade_id, []).append(len(run_nb.cells))
+        run_nb.cells.append(new)
+    return run_nb, positions
+
+
+def _copy_json(value):
+    """A deep copy of a JSON-like value (NotebookNode included)."""
+    return json.loads(json.dumps(value))
+
+
+# --------------------------------------------------------------------------- execution
+
+# The worker runs one notebook with nbclient and reports progress as JSON lines, one per
+# event, so the parent knows which cells finished even if it has to kill everything. It
+# is a standalone script (run with `python -c`) so that it does not import nstlib, whose
+# imports may be heavy.
+_WORKER = r'''
+import json, sys
+import nbformat
+from nbclient import NotebookClient
+
+nb_path, progress_path, kernel_name, cwd, cell_timeout = sys.argv[1:6]
+cell_timeout = float(cell_timeout) or None
+progress = open(progress_path, "a", buffering=1)
+
+def emit(**event):
+    progress.write(json.dumps(event) + "\n")
+    progress.flush()
+
+def one_line(ename, evalue):
+    lines = str(evalue or "").strip().splitlines()
+    return f"{ename}: {lines[0]}" if lines else str(ename)
+
+nb = nbformat.read(nb_path, as_version=4)
+client = NotebookClient(
+    nb,
+    kernel_name=kernel_name,
+    allow_errors=True,
+    timeout=cell_timeout,
+    interrupt_on_timeout=True,
+    error_on_timeout={
+        "ename": "CellTimeoutError",
+        "evalue": f"the cell ran longer than {cell_timeout:g} s" if cell_timeout else "",
+        "traceback": [],
+    },
+    shutdown_kernel="immediate",
+    resources={"metadata": {"path": cwd}},
+)
+
+def on_notebook_start(notebook):
+    provisioner = getattr(client.km, "provisioner", None)
+    emit(event="ready", kernel_pid=getattr(provisioner, "pid", None),
+         kernel_pgid=getattr(provisioner, "pgid", None))
+
+def on_cell_execute(cell, cell_index):
+    emit(event="start", index=cell_index)
+
+def on_cell_executed(cell, cell_index, execute_reply):
+    content = (execute_reply or {}).get("content", {})
+    error = None
+    if content.get("status") == "error":
+        error = one_line(content.get("ename", "Error"), content.get("evalue"))
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error" and error is None:
+            error = one_line(output.get("ename", "Error"), output.get("evalue"))
+    emit(event="done", index=cell_index, error=error)
+
+client.on_notebook_start = on_notebook_start
+client.on_cell_execute = on_cell_execute
+client.on_cell_executed = on_cell_executed
+try:
+    client.execute()
+except BaseException as exc:
+    emit(event="error", error=f"{type(exc).__name__}: {exc}".strip().splitlines()[0])
+emit(event="end")
+'''
+
+
+@dataclass
+class _Run:
+    """What the worker reported: finished cells' errors (None = ok), and how it ended."""
+
+    done: dict[int, str | None]
+    timed_out: bool
+    error: str
+
+
+def _read_events(path: Path) -> list[dict]:
+    events = []
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return events
+    for line in text.splitlines():
+        try:
+            events.append(json.loads(line))
+        except ValueError:
+            pass  # a line cut short by a kill
+    return events
+
+
+def _kill_group(pgid) -> None:
+    if not pgid:
+        return
+    try:
+        os.killpg(int(pgid), signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+
+
+def _kill_kernel(events: list[dict]) -> None:
+    for event in events:
+        if event.get("event") == "ready":
+            _kill_group(event.get("kernel_pgid") or event.get("kernel_pid"))
+
+
+def _execute(run_nb, kernel_name: str, cwd: Path, timeout: float, cell_timeout: float | None) -> _Run:
+    """Execute `run_nb` in a worker process and a fresh kernel within `timeout` seconds."""
+    with tempfile.TemporaryDirectory(prefix="nst-grade-") as tmp:
+        tmp = Path(tmp)
+        nb_path, progress, log = tmp / "run.ipynb", tmp / "progress.jsonl", tmp / "worker.log"
+        nbformat.write(run_nb, nb_path)
+        env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), PYDEVD_DISABLE_FILE_VALIDATION="1")
+        command = [sys.executable, "-c", _WORKER, str(nb_path), str(progress), kernel_name, str(cwd),
+                   str(cell_timeout or 0)]
+        with open(log, "wb") as log_file:
+            worker = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
+                                      stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        timed_out = False
+        try:
+            deadline = time.monotonic() + STARTUP_ALLOWANCE + timeout
+            ready = False
+            while worker.poll() is None:
+                now = time.monotonic()
+                if not ready and any(e.get("event") == "ready" for e in _read_events(progress)):
+                    ready, deadline = True, now + timeout
+                if now > deadline:
+                    timed_out = True
+                    _kill_kernel(_read_events(progress))  # the worker then sees a dead kernel and ends
+                    break
+                time.sleep(POLL_INTERVAL)
+            try:
+                worker.wait(SHUTDOWN_GRACE)
+            except subprocess.TimeoutExpired:
+                _kill_group(worker.pid)
+                worker.wait()
+        finally:
+            if worker.poll() is None:  # interrupted (e.g. Ctrl-C): leave nothing running
+                _kill_group(worker.pid)
+                _kill_kernel(_read_events(progress))
+                worker.wait()
+        events = _read_events(progress)
+        if not any(e.get("event") == "end" for e in events):
+            _kill_kernel(events)  # the worker died without shutting its kernel down
+        done = {e["index"]: e.get("error") for e in events if e.get("event") == "done"}
+        errors = [e.get("error") or "" for e in events if e.get("event") == "error"]
+        error = errors[0] if errors else ""
+        if not timed_out and not error and not any(e.get("event") == "end" for e in events):
+            tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+            error = f"the grading worker crashed (exit code {worker.returncode})" + (
+                f": {tail[-1]}" if tail else "")
+        return _Run(done=done, timed_out=timed_out, error=error[:MAX_ERROR_CHARS])
+
+
+def _kernel_name(source_nb) -> str:
+    """The source notebook's kernel if it is installed here, else python3."""
+    name = (source_nb.get("metadata", {}).get("kernelspec") or {}).get("name")
+    if name and name != "python3":
+        try:
+            from jupyter_client.kernelspec import KernelSpecManager
+
+            if name in KernelSpecManager().find_kernel_specs():
+                return name
+        except Exception:
+            pass
+    return "python3"
+
+
+# --------------------------------------------------------------------------- grading
+
+
+def _fail_all(report: Report, graded, status: str, error: str) -> Report:
+    report.exercises = [ExerciseResult(gid, pts, 0.0, status) for gid, pts in graded]
+    report.max = sum(pts for _, pts in graded)
+    report.error = error
+    return report
+
+
+def grade_one(path, source_nb, source_path: Path, timeout: float = 600,
+              cell_timeout: float | None = None) -> Report:
+    """Grade one submission against its already loaded source notebook."""
+    graded = _graded_cells(source_nb)
+    report = Report(file=str(path), source=str(source_path))
+    try:
+        with warnings.catch_warnings():  # a student's odd but readable notebook is fine
+            warnings.simplefilter("ignore")
+            submission = nbformat.read(path, as_version=4)
+        run_nb, positions = build_run_notebook(submission, source_nb)
+    except Exception as exc:  # anything a broken file can make nbformat raise
+        message = f"not a readable notebook ({type(exc).__name__}: {exc})".splitlines()[0]
+        return _fail_all(report, graded, NOT_RUN, message[:MAX_ERROR_CHARS])
+    try:
+        result = _execute(run_nb, _kernel_name(source_nb), source_path.parent.resolve(), timeout, cell_timeout)
+    except Exception as exc:  # e.g. no disk space for the temporary files
+        return _fail_all(report, graded, NOT_RUN, f"could not run: {type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS])
+    for grade_id, points in graded:
+        where = positions.get(grade_id)
+        if not where:
+            status, error = MISSING, "the check cell was deleted from the submission"
+        elif where[-1] in result.done:
+            error = result.done[where[-1]]
+            status = FAILED if error else PASSED
+            error = error or ""
+        elif result.timed_out:
+            status, error = TIMEOUT, f"the notebook did not reach the end of this check within {timeout:g} s"
+        else:
+            status, error = NOT_RUN, result.error or "this cell was not executed"
+        report.exercises.append(ExerciseResult(grade_id, points, points if status == PASSED else 0.0, status, error))
+    report.total = sum(e.earned for e in report.exercises)
+    report.max = sum(e.points for e in report.exercises)
+    if result.timed_out:
+        report.error = f"time limit of {timeout:g} s reached; the kernel was stopped"
+    elif result.error:
+        report.error = result.error
+    return report
+
+
+def grade(submissions: Iterable, source_dir="notebooks", timeout: float = 600,
+          cell_timeout: float | None = None,
+          progress: Callable[[Report], None] | None = None) -> list[Report]:
+    """Grade each submission; return one :class:`Report` per submission, in order.
+
+    submissions: paths of students' notebooks; each is graded against the notebook of
+    the same file name in `source_dir`. timeout: seconds allowed to the whole notebook
+    once its kernel is up. cell_timeout: seconds allowed to each cell (None: no limit
+    but `timeout`); a cell over it is interrupted and fails, the next cells still run.
+    progress: called with each report as soon as it is ready.
+
+    Raises NSTError only for the instructor's mistakes (`source_dir` is not a folder);
+    every problem with a submission goes in its report.
+    """
+    source_dir = Path(source_dir)
+    if not source_dir.is_dir():
+        raise NSTError(f"{source_dir}: no such folder of source notebooks; pass --source DIR")
+    if timeout <= 0:
+        raise NSTError(f"timeout must be a positive number of seconds, not {timeout}")
+    sources: dict[str, object] = {}
+    reports = []
+    for path in submissions:
+        path = Path(path)
+        source_path = source_dir / path.name
+        if path.name not in sources:
+            try:
+                sources[path.name] = nbformat.read(source_path, as_version=4) if source_path.is_file() else None
+            except Exception as exc:
+                sources[path.name] = exc
+        source_nb = sources[path.name]
+        if source_nb is None:
+            report = Report(file=str(path), source=None,
+                            error=f"no source notebook named {path.name} in {source_dir}")
+        elif isinstance(source_nb, Exception):
+            report = Report(file=str(path), source=str(source_path),
+                            error=f"the source notebook {source_path} is unreadable: {source_nb}"[:MAX_ERROR_CHARS])
+        elif not path.is_file():
+            report = _fail_all(Report(file=str(path), source=str(source_path)), _graded_cells(source_nb),
+                               NOT_RUN, "no such file")
+        else:
+            report = grade_one(path, source_nb, source_path, timeout, cell_timeout)
+        reports.append(report)
+        if progress is not None:
+            progress(report)
+    return reports
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def format_report(report: Report) -> str:
+    """One line per exercise and a total line for one report."""
+    lines = [report.file]
+    width = max([len(e.grade_id) for e in report.exercises] + [5])
+    for e in report.exercises:
+        score = f"{_num(e.earned)}/{_num(e.points)}"
+        detail = f"{e.status}: {e.error}" if e.error and e.status != PASSED else e.status
+        lines.append(f"  {e.grade_id:<{width}}  {score:>7}  {detail}")
+    if report.error:
+        lines.append(f"  {'error':<{width}}  {'':>7}  {report.error}")
+    lines.append(f"  {'total':<{width}}  {_num(report.total) + '/' + _num(report.max):>7}")
+    return "\n".join(lines)
+
+
+def format_table(reports: list[Report]) -> str:
+    """The reports as readable text: per notebook, one line per exercise and a total."""
+    return "\n\n".join(format_report(r) for r in reports)
+
+
+def to_json(reports: list[Report]) -> str:
+    """The reports as a JSON list of objects (file, source, exercises, total, max, error)."""
+    return json.dumps([asdict(r) for r in reports], indent=2)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def run(args: argparse.Namespace) -> int:
+    """``nst grade``: grade the submissions, print the table (or JSON) and return 0."""
+    count, done = len(args.submissions), 0
+
+    def show(report: Report) -> None:
+        nonlocal done
+        done += 1
+        print(f"[{done}/{count}] {report.file}: {_num(report.total)}/{_num(report.max)}",
+              file=sys.stderr, flush=True)
+
+    reports = grade(args.submissions, source_dir=args.source, timeout=args.timeout,
+                    cell_timeout=args.cell_timeout, progress=show)
+    print(to_json(reports) if args.json else format_table(reports))
+    return 0
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the ``grade`` subcommand to an argparse `subparsers` object."""
+    parser = subparsers.add_parser(
+        "grade",
+        help="run students' notebooks against the source check cells and print their points",
+        description=(
+            "Grade each submitted notebook against the source notebook of the same file name: "
+            "check cells are restored from the source (hidden tests included), the notebook "
+            "runs in a fresh kernel, and each check cell that raises nothing earns its points."
+        ),
+    )
+    parser.add_argument("submissions", nargs="+", metavar="SUBMISSIONS", help="students' notebooks")
+    parser.add_argument("--source", default="notebooks", metavar="DIR",
+                        help="folder of the source notebooks (default: notebooks)")
+    parser.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
+                        help="time limit for a whole notebook (default: 600)")
+    parser.add_argument("--cell-timeout", type=float, default=None, metavar="SECONDS",
+                        help="time limit for each cell (default: none but --timeout)")
+    parser.add_argument("--json", action="store_true", help="print the reports as JSON")
+    parser.set_defaults(func=run)
+    return parser

@@ -1,0 +1,23 @@
+"""Shared fixtures. Tests that need the real VGG-19 weights never skip: on CI they are in
+../shared (NSTLIB_VGG19_WEIGHTS), on a user's machine Keras downloads them."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@pytest.fixture(scope="session")
+def vgg_weights():
+    from nstlib.model import find_weights
+
+    return find_weights()  # raises (fails the test) rather than skipping
+
+
+@pytest.fixture(scope="session")
+def tiny_pair():
+    """A small (content, style) pair from the offline examples: astronaut, Hubble."""
+    from nstlib.data import load_example
+
+    return load_example("astronaut", max_dim=128), load_example("hubble_deep_field", max_dim=128)

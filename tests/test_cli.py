@@ -1,0 +1,135 @@
+"""The `nst` command: exit codes, outputs, no silent overwrite, one-line errors, Ctrl-C, resume."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nstlib import cli
+from nstlib.checkpoint import checkpoint_path_for, load_checkpoint
+from nstlib.config import Config
+from nstlib.optimize import stylize
+
+FAST = ["--size", "64", "--steps", "4", "--quiet"]
+
+
+def run(capsys, *argv):
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_stylize_writes_the_image(vgg_weights, tmp_path, capsys):
+    out = tmp_path / "sub" / "a.png"
+    status, stdout, err = run(capsys, "stylize", "chelsea", "hubble_deep_field", "-o", str(out), *FAST)
+    assert status == 0 and "Saved" in stdout and err == ""
+    im = Image.open(out)
+    assert im.size == (64, 43) and im.mode == "RGB"
+
+
+def test_no_silent_overwrite(vgg_weights, tmp_path, capsys):
+    out = tmp_path / "a.png"
+    out.write_bytes(b"precious")
+    status, _, err = run(capsys, "stylize", "-o", str(out), *FAST)
+    assert status == 2 and out.read_bytes() == b"precious"
+    assert err.count("\n") == 1 and "--overwrite" in err
+    status, _, _ = run(capsys, "stylize", "-o", str(out), "--overwrite", *FAST)
+    assert status == 0 and Image.open(out).size == (64, 64)
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["stylize", "no_such_file.jpg"], "no_such_file.jpg"),
+        (["stylize", "van_gogh_starry_night"], "van_gogh_the_starry_night"),
+        (["stylize", "--steps", "0"], "steps must be at least 1"),
+        (["stylize", "--lr", "-1"], "learning_rate must be a number greater than 0"),
+        (["stylize", "--optimizer", "sgd"], "optimizer must be one of adam, lbfgs"),
+        (["stylize", "--content-layers", "block9_conv9"], "Unknown VGG-19 layer"),
+        (["stylize", "-o", "out.gif"], "must end in .png, .jpg or .jpeg"),
+        (["stylize", "--checkpoint-every", "0"], "--checkpoint-every must be"),
+        (["stylize", "--resume", "nothing.ckpt.npz"], "No checkpoint at nothing.ckpt.npz"),
+    ],
+)
+def test_mistakes_give_one_line_and_status_2(vgg_weights, tmp_path, capsys, monkeypatch, argv, words):
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run(capsys, *argv, "--steps", "1") if "--steps" not in argv else run(capsys, *argv)
+    assert status == 2
+    assert err.startswith("nst: error: ") and err.count("\n") == 1 and words in err
+    assert not list(tmp_path.glob("output/*.png"))
+
+
+def test_argparse_mistake_exits_2(capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["stylize", "--steps", "many"])
+    assert e.value.code == 2 and "invalid int value" in capsys.readouterr().err
+
+
+def test_examples_lists_the_catalog_with_credits(capsys):
+    status, out, _ = run(capsys, "examples", "--role", "style")
+    assert status == 0 and "van_gogh_the_starry_night" in out and "Vincent van Gogh" in out
+    assert "astronaut" not in out
+
+
+def test_resume_reaches_the_uninterrupted_result(vgg_weights, tmp_path):
+    cfg = Config(max_dim=64, steps=12)
+    full = stylize("chelsea", "hubble_deep_field", cfg, progress=False)
+    ckpt = tmp_path / "run.ckpt.npz"
+    part = stylize("chelsea", "hubble_deep_field", cfg, progress=False, checkpoint=ckpt, checkpoint_every=5,
+                   callback=lambda step, image, costs: step >= 7, callback_every=1)
+    assert part.stopped and part.steps_done == 7 and load_checkpoint(ckpt).steps_done == 7
+    rest = stylize("chelsea", "hubble_deep_field", progress=False, resume=ckpt)
+    assert rest.steps_done == 12 and rest.config == cfg
+    np.testing.assert_allclose(rest.history["total"], full.history["total"], rtol=1e-3)
+    np.testing.assert_allclose(rest.image.numpy(), full.image.numpy(), atol=2e-3)
+
+
+def _start(args, cwd):
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    return subprocess.Popen([sys.executable, "-m", "nstlib", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_steps(proc, n):
+    """Read the progress bar on stderr until it shows at least n steps."""
+    seen = ""
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        ch = proc.stderr.read(1)
+        if not ch:
+            break
+        seen += ch
+        counts = re.findall(r"\| (\d+)/", seen[-200:])
+        if counts and int(counts[-1]) >= n:
+            return seen
+    proc.kill()
+    raise AssertionError(f"the run never reached step {n}: {seen[-500:]}")
+
+
+def test_ctrl_c_saves_the_best_image_and_a_checkpoint_to_resume(vgg_weights, tmp_path):
+    out = tmp_path / "long.png"
+    proc = _start(["stylize", "chelsea", "hubble_deep_field", "--size", "64", "--steps", "100000",
+                   "--checkpoint-every", "3", "-o", str(out)], tmp_path)
+    try:
+        _wait_for_steps(proc, 5)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err[-800:]
+    assert "interrupted after" in err and "--resume" in err and "Traceback" not in err
+    assert Image.open(out).size == (64, 43)
+    ckpt = checkpoint_path_for(out)
+    done = load_checkpoint(ckpt).steps_done
+    assert done >= 5
+    # resume for a few more steps, then the checkpoint is gone and the image is replaced
+    proc = _start(["stylize", "--resume", str(ckpt), "--steps", str(done + 3), "--overwrite", "--quiet"], tmp_path)
+    stdout, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err[-800:]
+    assert f"({done + 3} steps" in stdout and not ckpt.exists()

@@ -1,0 +1,81 @@
+"""The training loop end to end, with the real weights at a small size."""
+
+import threading
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from nstlib.config import Config
+from nstlib.optimize import stylize
+
+
+def test_adam_paints_the_style(vgg_weights, tiny_pair):
+    content, style = tiny_pair
+    r = stylize(content, style, Config(max_dim=128, steps=40), progress=False)
+    h = r.history
+    assert r.steps_done == 40 and len(h["style"]) == 40 and not r.stopped
+    assert h["style"][0] / h["style"][-1] > 10  # the style cost falls by a large factor
+    assert r.best_cost <= min(h["total"])
+    img = r.best_image.numpy()
+    assert img.shape == content.shape and img.min() >= 0 and img.max() <= 1
+    assert np.abs(img - content.numpy()).mean() > 0.03  # it changed the picture
+    assert r.history["content"][0] == pytest.approx(0, abs=1e-3)  # starts at the content
+
+
+def test_lbfgs_lowers_the_cost_within_bounds(vgg_weights, tiny_pair):
+    content, style = tiny_pair
+    r = stylize(content, style, Config(max_dim=64, steps=15, optimizer="lbfgs"), progress=False)
+    h = r.history
+    assert 5 <= r.steps_done <= 15 and h["total"][-1] < h["total"][0] / 5
+    assert 0 <= float(tf.reduce_min(r.best_image)) and float(tf.reduce_max(r.best_image)) <= 1
+
+
+@pytest.mark.parametrize("init", ["noise", "style"])
+def test_other_inits_start_away_from_the_content(vgg_weights, tiny_pair, init):
+    content, style = tiny_pair
+    r = stylize(content, style, Config(max_dim=64, steps=2, init=init), progress=False)
+    assert r.history["content"][0] > 0
+
+
+def test_stop_event_ends_cleanly_with_best_image(vgg_weights, tiny_pair):
+    stop = threading.Event()
+    seen = []
+
+    def callback(step, image, costs):
+        seen.append(step)
+        if step >= 5:
+            stop.set()
+
+    r = stylize(*tiny_pair, Config(max_dim=64, steps=100), callback=callback, callback_every=1, stop=stop, progress=False)
+    assert r.stopped and r.steps_done == 5 and "Stopped on request" in r.message
+    assert seen == [1, 2, 3, 4, 5]
+    assert r.best_image.shape == (1, 64, 64, 3)  # resized to max_dim
+
+
+def test_callback_returning_true_stops(vgg_weights, tiny_pair):
+    r = stylize(*tiny_pair, Config(max_dim=64, steps=50), callback=lambda s, i, c: s >= 4, callback_every=2, progress=False)
+    assert r.stopped and r.steps_done == 4
+
+
+def test_keyboard_interrupt_keeps_the_best_image(vgg_weights, tiny_pair):
+    def callback(step, image, costs):
+        if step == 3:
+            raise KeyboardInterrupt
+
+    r = stylize(*tiny_pair, Config(max_dim=64, steps=50), callback=callback, callback_every=1, progress=False)
+    assert r.interrupted and r.steps_done == 3 and r.best_step in (1, 2, 3)
+    assert r.best_cost == pytest.approx(min(r.history["total"]))
+
+
+def test_non_finite_cost_stops_with_last_good_image(vgg_weights, tiny_pair):
+    # alpha so large that alpha * J_content overflows float32 once the image moves
+    r = stylize(*tiny_pair, Config(max_dim=64, steps=20, alpha=1e38), progress=False)
+    assert r.diverged and r.stopped and "learning rate" in r.message
+    assert r.steps_done >= 1 and np.all(np.isfinite(r.image.numpy()))
+    assert np.isfinite(r.best_cost)
+
+
+def test_names_and_overrides(vgg_weights):
+    r = stylize("chelsea", "hubble_deep_field", steps=2, max_dim=64, progress=False)
+    assert r.config.steps == 2 and r.best_image.shape[2] == 64

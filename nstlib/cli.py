@@ -29,19 +29,32 @@ def _stem(source):
     return Path(str(source)).stem or "image"
 
 
+def _numbers(text, kind, name):
+    """'300' or '300,150,80' -> [300] or [300, 150, 80]."""
+    from .errors import NSTError
+
+    try:
+        return [kind(x) for x in str(text).split(",") if x.strip()]
+    except ValueError:
+        raise NSTError(f"{name} must be comma-separated numbers such as 256,512, not {text!r}.") from None
+
+
 def add_stylize(sub):
     p = sub.add_parser(
         "stylize",
         help="paint CONTENT in the style of STYLE",
         description="Paint CONTENT in the style of STYLE (file paths, http(s) URLs or example "
         "names from `nst examples`). With no images, stylizes the default pair "
-        f"({DEFAULT_CONTENT} in the style of {DEFAULT_STYLE}).",
+        f"({DEFAULT_CONTENT} in the style of {DEFAULT_STYLE}). Several STYLEs are blended "
+        "(see --style-weights).",
     )
     p.add_argument("content", nargs="?", default=DEFAULT_CONTENT, help=f"content image (default {DEFAULT_CONTENT})")
-    p.add_argument("style", nargs="?", default=DEFAULT_STYLE, help=f"style image (default {DEFAULT_STYLE})")
+    p.add_argument("style", nargs="*", help=f"style image(s) (default {DEFAULT_STYLE})")
     p.add_argument("-o", "--output", help="output file, .png or .jpg (default output/CONTENT_STYLE.png)")
+    p.add_argument("--preset", help="start from a reference's settings: default, course, gatys, tf-tutorial")
     p.add_argument("--size", type=int, dest="max_dim", help="longest side in pixels (default 512)")
-    p.add_argument("--steps", type=int, help="optimization steps (default 300)")
+    p.add_argument("--sizes", help="coarse to fine: comma-separated sizes, e.g. 256,512,1024")
+    p.add_argument("--steps", help="optimization steps (default 300); with --sizes, one per size: 300,150,80")
     p.add_argument("--alpha", type=float, help="content weight α")
     p.add_argument("--beta", type=float, help="style weight β")
     p.add_argument("--tv-weight", type=float, dest="tv_weight", help="total variation weight")
@@ -51,6 +64,9 @@ def add_stylize(sub):
     p.add_argument("--content-layers", dest="content_layers", help="comma-separated VGG-19 layers")
     p.add_argument("--pooling", help="max or avg")
     p.add_argument("--seed", type=int)
+    p.add_argument("--style-weights", help="blend weights of several STYLEs, e.g. 0.7,0.3")
+    p.add_argument("--mask", help="an image, white where the style applies; elsewhere the content stays")
+    p.add_argument("--outside-style", help="with --mask: a second style for the rest of the picture")
     p.add_argument("--checkpoint-every", type=int, metavar="N",
                    help="save the run's state every N steps to OUTPUT's name + .ckpt.npz")
     p.add_argument("--resume", metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT (.ckpt.npz)")
@@ -59,41 +75,64 @@ def add_stylize(sub):
     p.set_defaults(func=run_stylize)
 
 
+FIELDS = ("max_dim", "alpha", "beta", "tv_weight", "learning_rate", "optimizer", "init",
+          "content_layers", "pooling", "seed")
+
+
 def run_stylize(args):
     from .checkpoint import checkpoint_path_for, load_checkpoint
-    from .config import Config
     from .errors import NSTError
+    from .presets import preset
 
-    fields = ("max_dim", "steps", "alpha", "beta", "tv_weight", "learning_rate", "optimizer",
-              "init", "content_layers", "pooling", "seed")
-    changes = {k: getattr(args, k) for k in fields if getattr(args, k) is not None}
+    changes = {k: getattr(args, k) for k in FIELDS if getattr(args, k) is not None}
+    steps = _numbers(args.steps, int, "--steps") if args.steps is not None else None
+    sizes = _numbers(args.sizes, int, "--sizes") if args.sizes else None
+    if steps and not sizes:
+        if len(steps) != 1:
+            raise NSTError("--steps takes one number, or one per size with --sizes.")
+        changes["steps"] = steps[0]
     if args.checkpoint_every is not None and args.checkpoint_every < 1:
         raise NSTError(f"--checkpoint-every must be a whole number of steps >= 1, not {args.checkpoint_every}.")
+    if sizes and (args.checkpoint_every or args.resume):
+        raise NSTError("--checkpoint-every and --resume work with one size, not with --sizes.")
+    style_weights = _numbers(args.style_weights, float, "--style-weights") if args.style_weights else None
     resume = None
     if args.resume:  # the checkpoint knows the images, the settings and the output
         resume = load_checkpoint(args.resume)
-        content, style = resume.extra["content"], resume.extra["style"]
+        content, styles = resume.extra["content"], resume.extra["styles"]
+        style_weights = resume.extra.get("style_weights")
         config = resume.config.replace(**changes)
         out = Path(args.output or resume.extra["output"])
         ckpt = Path(args.resume)
     else:
-        content, style = args.content, args.style
-        config = Config().replace(**changes)
-        out = Path(args.output or f"output/{_stem(content)}_{_stem(style)}.png")
+        content, styles = args.content, args.style or [DEFAULT_STYLE]
+        config = preset(args.preset or "default", **changes)
+        name = "+".join(_stem(s) for s in styles)
+        out = Path(args.output or f"output/{_stem(content)}_{name}.png")
         ckpt = checkpoint_path_for(out) if args.checkpoint_every else None
         if ckpt is not None and ckpt.exists() and not args.overwrite:
             raise NSTError(f"{ckpt} exists from an earlier run: continue it with --resume {ckpt}, or pass --overwrite to start again.")
+    if args.outside_style and not args.mask:
+        raise NSTError("--outside-style paints outside a mask: give the mask with --mask.")
     _check_output(out, args.overwrite)  # before a long run, not after it
     every = args.checkpoint_every or (resume.extra.get("every") if resume else None)
 
     from .images import save_image
+    from .multiscale import stylize_coarse_to_fine
     from .optimize import stylize
 
-    result = stylize(
-        content, style, config, progress=not args.quiet, resume=resume, checkpoint=ckpt,
-        checkpoint_every=every,
-        checkpoint_extra={"content": str(content), "style": str(style), "output": str(out), "every": every},
-    )
+    style = styles[0] if len(styles) == 1 else list(styles)
+    options = dict(progress=not args.quiet, style_weights=style_weights, mask=args.mask,
+                   outside_style=args.outside_style)
+    if sizes:
+        result = stylize_coarse_to_fine(content, style, sizes, steps, config, **options)
+    else:
+        result = stylize(
+            content, style, config, resume=resume, checkpoint=ckpt, checkpoint_every=every,
+            checkpoint_extra={"content": str(content), "styles": [str(s) for s in styles],
+                              "style_weights": style_weights, "output": str(out), "every": every},
+            **options,
+        )
     path = save_image(result.best_image, out, overwrite=args.overwrite)
     h = result.history
     if result.interrupted:
@@ -105,9 +144,10 @@ def run_stylize(args):
     if result.diverged:
         print(f"nst: error: {result.message} Saved it to {path}", file=sys.stderr)
         return 1
+    stages = "".join(f"; {size} px: {n} steps in {sec:.0f} s" for size, n, sec in result.stages)
     print(
         f"Saved {path} ({result.steps_done} steps, {result.seconds:.0f} s; style cost "
-        f"{h['style'][0]:.3g} -> {h['style'][-1]:.3g}, content cost {h['content'][-1]:.3g})"
+        f"{h['style'][0]:.3g} -> {h['style'][-1]:.3g}, content cost {h['content'][-1]:.3g}{stages})"
     )
     return 0
 

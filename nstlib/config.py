@@ -15,7 +15,7 @@ import math
 import os
 from dataclasses import dataclass
 
-from .costs import STYLE_LAYERS
+from .costs import NORMALIZATIONS, STYLE_LAYERS
 from .errors import NSTError
 from .model import LAYER_NAMES, POOLINGS
 
@@ -38,6 +38,8 @@ class Config:
     content_layers: tuple = ("block4_conv2",)  # Gatys et al.'s conv4_2
     style_layers: tuple = STYLE_LAYERS  # ((layer name, lambda_l), ...)
     pooling: str = "max"  # "max" (Keras' VGG-19) or "avg" (Gatys et al.)
+    preprocess: bool = True  # ImageNet preprocessing, as VGG was trained; False feeds [0, 1] pixels
+    normalization: str = "course"  # how the costs are normalized: course, gatys, tf-tutorial
     # how much each cost counts: J = alpha J_content + beta J_style + tv_weight J_tv
     alpha: float = 10.0
     beta: float = 1e-3  # the course's 40 assumes raw [0, 1] inputs; see notebook 05
@@ -45,6 +47,8 @@ class Config:
     # how the image is optimized
     optimizer: str = "adam"  # "adam" or "lbfgs" (scipy.optimize, L-BFGS-B)
     learning_rate: float = 0.02  # Adam's step size, on pixels in [0, 1]
+    adam_beta1: float = 0.99  # the TensorFlow tutorial's; Keras' default is 0.9
+    adam_epsilon: float = 0.1  # the TensorFlow tutorial's; Keras' default is 1e-7
     steps: int = 300
     init: str = "content"  # "content", "noise" (content plus noise_ratio of noise), "style"
     noise_ratio: float = 0.6
@@ -84,6 +88,11 @@ class Config:
             _positive(name, getattr(self, name))
         _number("tv_weight", self.tv_weight, low=0.0)
         _number("noise_ratio", self.noise_ratio, low=0.0, high=1.0)
+        _number("adam_beta1", self.adam_beta1, low=0.0, high=0.999999)
+        _positive("adam_epsilon", self.adam_epsilon)
+        _choice("normalization", self.normalization, NORMALIZATIONS)
+        if not isinstance(self.preprocess, bool):
+            raise NSTError(f"preprocess must be True or False, not {self.preprocess!r}.")
         _integer("steps", self.steps, low=1)
         _integer("max_dim", self.max_dim, low=32, high=4096)
         _integer("seed", self.seed, low=0)

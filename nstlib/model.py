@@ -116,7 +116,8 @@ class FeatureExtractor:
     """Activations of the named VGG-19 layers for images in [0, 1].
 
     ``extractor(image)`` takes a float tensor of shape (1, H, W, 3) in [0, 1], applies
-    ``keras.applications.vgg19.preprocess_input`` itself, and returns a dict
+    ``keras.applications.vgg19.preprocess_input`` itself (unless ``preprocess=False``,
+    which feeds the [0, 1] pixels as they are, as some courses do), and returns a dict
     {layer name: activations of shape (1, n_H, n_W, n_C)}. The network is cut after
     the deepest requested layer, so nothing past it is computed. With
     ``pooling="avg"`` the max poolings become average poolings (Gatys et al.'s choice).
@@ -124,7 +125,7 @@ class FeatureExtractor:
     Taught in notebooks/02_vgg_features.ipynb.
     """
 
-    def __init__(self, layer_names, weights=None, pooling="max"):
+    def __init__(self, layer_names, weights=None, pooling="max", preprocess=True):
         layer_names = list(dict.fromkeys(layer_names))  # unique, in order
         if not layer_names:
             raise NSTError("FeatureExtractor needs at least one layer name.")
@@ -133,6 +134,7 @@ class FeatureExtractor:
             raise NSTError(f"pooling must be one of {', '.join(POOLINGS)}, not {pooling!r}.")
         self.layer_names = layer_names
         self.pooling = pooling
+        self.preprocess = preprocess
         vgg = load_vgg19(weights)
         deepest = max(LAYER_NAMES.index(n) for n in layer_names)
         inputs = keras.Input(shape=(None, None, 3))
@@ -148,6 +150,8 @@ class FeatureExtractor:
         self.model.trainable = False
 
     def __call__(self, image):
-        x = keras.applications.vgg19.preprocess_input(tf.cast(image, tf.float32) * 255.0)
+        x = tf.cast(image, tf.float32)  # (1, H, W, 3) in [0, 1]
+        if self.preprocess:  # RGB -> BGR in [0, 255], ImageNet mean subtracted
+            x = keras.applications.vgg19.preprocess_input(x * 255.0)
         outputs = self.model(x, training=False)
         return {name: outputs[name] for name in self.layer_names}

@@ -49,6 +49,7 @@ class Result:
     seconds: float = 0.0
     interrupted: bool = False  # ended by Ctrl-C (KeyboardInterrupt)
     diverged: bool = False  # ended by a cost that was not a finite number
+    stages: list = field(default_factory=list)  # coarse to fine: (size, steps, seconds) per size
 
     @property
     def seconds_per_step(self):
@@ -59,29 +60,95 @@ class StyleTransfer:
     """The costs of one (content, style) pair, with targets computed once.
 
     ``costs(image)`` returns a dict of float32 scalars {total, content, style, tv}.
+
+    style may be a list of images, blended with style_weights (as jcjohnson's
+    neural-style -style_blend_weights: the target Gram matrices are their weighted
+    mean). mask, an (H, W) image in [0, 1], says where the style applies: outside it
+    the pixels keep the content (their gradient is zeroed) unless outside_style is
+    given, which is then painted there (each region's Gram matrices are its own).
+    Gram matrices are compared per position (costs.position_gram), so a style image
+    of another size than the content asks for the same statistics.
     """
 
-    def __init__(self, content, style, config, extractor=None, weights=None):
+    def __init__(self, content, style, config, extractor=None, weights=None, *,
+                 style_weights=None, mask=None, outside_style=None):
         self.config = config
-        self.extractor = extractor or FeatureExtractor(config.layer_names, weights, config.pooling)
+        self.extractor = extractor or FeatureExtractor(
+            config.layer_names, weights, config.pooling, config.preprocess
+        )
         content_feats = self.extractor(content)
-        style_feats = self.extractor(style)
-        # Targets, computed once: a_C at the content layers, G_S at the style layers.
+        # Targets, computed once: a_C at the content layers, G_hat_S at the style layers.
         self.a_C = {n: tf.constant(content_feats[n]) for n in config.content_layers}
-        self.G_S = {n: costs.style_gram(style_feats[n]) for n, _ in config.style_layers}
+        targets = self._style_targets(style, style_weights)
+        self.update_mask = None  # (1, H, W, 1): which pixels may change
+        if mask is None:
+            self.regions = [(targets, None)]
+        else:
+            m = _as_mask(mask, content.shape[1:3])
+            layer_masks = {
+                n: tf.image.resize(m, content_feats[n].shape[1:3], method="area")
+                for n, _ in config.style_layers
+            }
+            self.regions = [(targets, layer_masks)]
+            if outside_style is None:
+                self.update_mask = m
+            else:
+                outside = {n: 1.0 - lm for n, lm in layer_masks.items()}
+                self.regions.append((self._style_targets(outside_style, None), outside))
+
+    def _style_targets(self, style, style_weights):
+        styles = list(style) if isinstance(style, (list, tuple)) else [style]
+        w = _blend_weights(style_weights, len(styles))
+        feats = [self.extractor(s) for s in styles]
+        return {
+            n: tf.add_n([w_i * costs.position_gram(f[n]) for w_i, f in zip(w, feats)])
+            for n, _ in self.config.style_layers
+        }
 
     def costs(self, image):
         cfg = self.config
         a_G = self.extractor(image)
         J_content = tf.add_n(
-            [costs.content_cost(self.a_C[n], a_G[n]) for n in cfg.content_layers]
+            [costs.content_distance(self.a_C[n], a_G[n], cfg.normalization) for n in cfg.content_layers]
         ) / len(cfg.content_layers)
-        J_style = tf.add_n(
-            [w * costs.gram_style_cost(self.G_S[n], a_G[n]) for n, w in cfg.style_layers]
-        )
+        J_style = tf.add_n([
+            lam * costs.gram_distance(G_hat_S[n], costs.position_gram(a_G[n], None if m is None else m[n]),
+                                      cfg.normalization)
+            for n, lam in cfg.style_layers
+            for G_hat_S, m in self.regions
+        ])
         J_tv = costs.total_variation_cost(image)
         J = costs.total_cost(J_content, J_style, cfg.alpha, cfg.beta) + cfg.tv_weight * J_tv
         return {"total": J, "content": J_content, "style": J_style, "tv": J_tv}
+
+
+def _blend_weights(style_weights, n):
+    """n non-negative weights summing to 1 (equal when None)."""
+    if style_weights is None:
+        return [1.0 / n] * n
+    try:
+        w = [float(x) for x in style_weights]
+    except (TypeError, ValueError):
+        raise NSTError(f"Style weights must be numbers, not {style_weights!r}.") from None
+    if len(w) != n:
+        raise NSTError(f"Give one weight per style: {n} style(s) but {len(w)} weight(s).")
+    if any(not math.isfinite(x) or x < 0 for x in w) or sum(w) <= 0:
+        raise NSTError(f"Style weights must be numbers >= 0 with a positive sum, not {style_weights!r}.")
+    return [x / sum(w) for x in w]
+
+
+def _as_mask(mask, size):
+    """A mask (1, H, W, 1) in [0, 1] at `size` from a path, an array (H, W) or an image."""
+    m = tf.convert_to_tensor(mask, tf.float32) if not isinstance(mask, str) else None
+    if m is not None and m.shape.rank == 2:  # (H, W)
+        m = m[tf.newaxis, :, :, tf.newaxis]
+    elif m is not None and m.shape.rank == 4 and m.shape[-1] == 1:
+        pass
+    else:
+        m = tf.reduce_mean(load_image(mask, min_side=1), axis=-1, keepdims=True)  # luminance
+    if float(tf.reduce_min(m)) < 0 or float(tf.reduce_max(m)) > 1:
+        raise NSTError("A mask's values must lie in [0, 1] (1 where the style applies).")
+    return tf.image.resize(m, size)
 
 
 def initial_image(content, style, config):
@@ -89,6 +156,7 @@ def initial_image(content, style, config):
     if config.init == "content":
         return tf.identity(content)
     if config.init == "style":
+        style = style[0] if isinstance(style, (list, tuple)) else style
         return resize_to(style, content.shape[1:3])
     noise = tf.random.stateless_uniform(content.shape, seed=(config.seed, 1))
     return (1.0 - config.noise_ratio) * content + config.noise_ratio * noise
@@ -129,6 +197,10 @@ def stylize(
     checkpoint_every=None,
     resume=None,
     checkpoint_extra=None,
+    init_image=None,
+    style_weights=None,
+    mask=None,
+    outside_style=None,
     **overrides,
 ):
     """Optimize an image to match content's content and style's style.
@@ -143,20 +215,36 @@ def stylize(
     checkpoint: a path where the run's state is saved every checkpoint_every steps
     and when it ends early; resume: a checkpoint (or its path) to continue from, whose
     Config is used when config is None (see nstlib.checkpoint).
+    init_image: an image to start from instead of config.init's (resized to the
+    content's size): the previous frame of a video, a smaller run's result.
+    style may be a list of styles blended with style_weights; mask (where the style
+    applies) and outside_style: see StyleTransfer.
     """
     if resume is not None and not isinstance(resume, Checkpoint):
         resume = load_checkpoint(resume)
     config = config or (resume.config if resume is not None else Config())
     config = config.replace(**overrides) if overrides else config
     content = _as_image(content, config.max_dim)
-    style = _as_image(style, config.max_dim)
-    problem = StyleTransfer(content, style, config, extractor, weights)
+    if isinstance(style, (list, tuple)):
+        style = [_as_image(s, config.max_dim) for s in style]
+    else:
+        style = _as_image(style, config.max_dim)
+    if outside_style is not None:
+        outside_style = _as_image(outside_style, config.max_dim)
+    problem = StyleTransfer(content, style, config, extractor, weights, style_weights=style_weights,
+                            mask=mask, outside_style=outside_style)
     if resume is not None and tuple(resume.image.shape) != tuple(content.shape):
         raise NSTError(
             f"The checkpoint's image is {resume.image.shape[1]}x{resume.image.shape[2]} but the "
             f"content is {content.shape[1]}x{content.shape[2]}: resume with the same content and size."
         )
-    image = tf.Variable(resume.image if resume is not None else initial_image(content, style, config))
+    if resume is not None:
+        start = resume.image
+    elif init_image is not None:
+        start = resize_to(load_image(init_image, min_side=1), content.shape[1:3])
+    else:
+        start = initial_image(content, style, config)
+    image = tf.Variable(start)
     tracker = _Tracker(image, config, callback, callback_every, stop, progress, resume)
     tracker.saver = _Saver(checkpoint, checkpoint_every, config, checkpoint_extra)
     run = _run_adam if config.optimizer == "adam" else _run_lbfgs
@@ -277,6 +365,8 @@ def make_adam_step(problem, image, optimizer, jit_compile=False):
         with tf.GradientTape() as tape:
             values = problem.costs(image)
         grad = tape.gradient(values["total"], image)
+        if problem.update_mask is not None:  # pixels outside the mask keep the content
+            grad = grad * problem.update_mask
         optimizer.apply_gradients([(grad, image)])
         image.assign(tf.clip_by_value(image, 0.0, 1.0))
         return before, values
@@ -285,10 +375,12 @@ def make_adam_step(problem, image, optimizer, jit_compile=False):
 
 
 def make_optimizer(config):
-    """Adam with the config's learning rate (β1 = 0.99, ε = 0.1 as the TF tutorial's)."""
+    """Adam with the config's learning rate, β1 and ε (by default 0.99 and 0.1, the TF tutorial's)."""
     import keras
 
-    return keras.optimizers.Adam(learning_rate=config.learning_rate, beta_1=0.99, epsilon=0.1)
+    return keras.optimizers.Adam(
+        learning_rate=config.learning_rate, beta_1=config.adam_beta1, epsilon=config.adam_epsilon
+    )
 
 
 def _run_adam(problem, image, config, t, resume):
@@ -333,6 +425,8 @@ def _run_lbfgs(problem, image, config, t, resume):
     def fun(x):
         x = tf.constant(x.reshape(shape), tf.float32)
         values, grad = value_and_grad(x)
+        if problem.update_mask is not None:
+            grad = grad * problem.update_mask
         last["image"], last["values"] = x, values
         return float(values["total"]), grad.numpy().astype(np.float64).ravel()
 

@@ -67,7 +67,7 @@ def test_mistakes_give_one_line_and_status_2(vgg_weights, tmp_path, capsys, monk
 
 def test_argparse_mistake_exits_2(capsys):
     with pytest.raises(SystemExit) as e:
-        cli.main(["stylize", "--steps", "many"])
+        cli.main(["stylize", "--size", "many"])
     assert e.value.code == 2 and "invalid int value" in capsys.readouterr().err
 
 
@@ -133,3 +133,48 @@ def test_ctrl_c_saves_the_best_image_and_a_checkpoint_to_resume(vgg_weights, tmp
     stdout, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err[-800:]
     assert f"({done + 3} steps" in stdout and not ckpt.exists()
+
+
+def test_several_styles_a_mask_and_a_preset(vgg_weights, tmp_path, capsys):
+    mask = tmp_path / "mask.png"
+    m = np.zeros((64, 64), np.uint8)
+    m[:, :32] = 255
+    Image.fromarray(m).save(mask)
+    out = tmp_path / "blend.png"
+    status, stdout, err = run(capsys, "stylize", "astronaut", "hubble_deep_field", "coffee", "--style-weights", "0.7,0.3",
+                              "--mask", str(mask), "--preset", "tf-tutorial", "-o", str(out), *FAST)
+    assert status == 0, err
+    img = np.asarray(Image.open(out), np.float32) / 255
+    from nstlib.data import load_example
+
+    content = load_example("astronaut", max_dim=64).numpy()[0]
+    assert np.abs(img[:, 44:] - content[:, 44:]).max() < 3 / 255  # outside the mask: the content (PNG rounding)
+    status, _, _ = run(capsys, "stylize", "chelsea", "hubble_deep_field", "coffee", "-o", str(tmp_path / "x.png"), *FAST)
+    assert status == 0 and (tmp_path / "x.png").exists()
+
+
+def test_coarse_to_fine_from_the_command_line(vgg_weights, tmp_path, capsys):
+    out = tmp_path / "big.png"
+    status, stdout, err = run(capsys, "stylize", "chelsea", "hubble_deep_field", "--sizes", "48,96", "--steps", "2,2",
+                              "--quiet", "-o", str(out))
+    assert status == 0, err
+    assert "48 px: 2 steps" in stdout and "96 px: 2 steps" in stdout and Image.open(out).size == (96, 64)
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["--preset", "picasso"], "choose one of default, course, gatys, tf-tutorial"),
+        (["--sizes", "96,48"], "sizes must be increasing"),
+        (["--sizes", "48,96", "--steps", "1,2,3"], "one number of steps per size"),
+        (["--steps", "1,2"], "--steps takes one number"),
+        (["--sizes", "4x8"], "--sizes must be comma-separated numbers"),
+        (["--outside-style", "coffee"], "give the mask with --mask"),
+        (["hubble_deep_field", "coffee", "--style-weights", "1"], "one weight per style"),
+    ],
+)
+def test_feature_mistakes_give_one_line(vgg_weights, tmp_path, capsys, monkeypatch, argv, words):
+    monkeypatch.chdir(tmp_path)
+    args = ["stylize", "chelsea"] + argv + ([] if "--steps" in argv else ["--steps", "1"])
+    status, _, err = run(capsys, *args)
+    assert status == 2 and err.count("\n") == 1 and words in err, err

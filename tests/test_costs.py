@@ -100,3 +100,28 @@ def test_gradients_flow_to_the_generated_activations():
         J = costs.content_cost(a_C, a_G) + costs.layer_style_cost(a_C, a_G)
     g = tape.gradient(J, a_G)
     assert g is not None and float(tf.reduce_sum(tf.abs(g))) > 0
+
+
+def test_position_gram_distance_is_the_course_style_cost_for_equal_sizes():
+    a_S = tf.random.stateless_normal((1, 6, 5, 4), seed=(9, 1))
+    a_G = tf.random.stateless_normal((1, 6, 5, 4), seed=(9, 2))
+    J = costs.gram_distance(costs.position_gram(a_S), costs.position_gram(a_G))
+    assert float(J) == pytest.approx(float(costs.layer_style_cost(a_S, a_G)), rel=1e-5)
+    full = tf.ones((1, 6, 5, 1))
+    np.testing.assert_allclose(costs.position_gram(a_S, full), costs.position_gram(a_S), rtol=1e-6)
+
+
+def test_position_gram_ignores_the_size_of_a_tiled_texture():
+    tile = tf.random.stateless_normal((1, 4, 4, 3), seed=(2, 2))
+    big = tf.tile(tile, (1, 2, 3, 1))  # the same texture over 6 times the area
+    np.testing.assert_allclose(costs.position_gram(big), costs.position_gram(tile), rtol=1e-5)
+
+
+def test_reference_normalizations_by_hand():
+    a_C, a_G = tf.ones((1, 2, 2, 3)), tf.zeros((1, 2, 2, 3))
+    assert float(costs.content_distance(a_C, a_G, "course")) == pytest.approx(12 / 48)
+    assert float(costs.content_distance(a_C, a_G, "gatys")) == pytest.approx(6.0)
+    assert float(costs.content_distance(a_C, a_G, "tf-tutorial")) == pytest.approx(1.0)
+    G1, G0 = tf.ones((2, 2)), tf.zeros((2, 2))
+    assert float(costs.gram_distance(G1, G0, "course")) == pytest.approx(4 / 16)
+    assert float(costs.gram_distance(G1, G0, "tf-tutorial")) == pytest.approx(1.0)

@@ -8,6 +8,10 @@ One idea per module:
     config    Config: every hyperparameter, plain defaults     (notebook 05)
     optimize  stylize(): the training loop                     (notebook 05)
     checks    the exercises' checks                            (notebooks 03 to 05)
+    presets, multiscale, color, animation, video   beyond the basics (notebook 07)
+    checkpoint  a run's state in one file, to resume it
+    widgets   the live studio                                  (notebook 06)
+    release, grade   the instructor's tools
     cli       the `nst` command
 
 Submodules are imported on first use, so `nst --help` does not wait for TensorFlow.
@@ -22,7 +26,8 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "images", "data", "model", "costs", "config", "optimize", "checks", "cli",
-    "errors", "widgets", "release", "grade",
+    "errors", "widgets", "release", "grade", "checkpoint", "presets", "multiscale", "color",
+    "animation", "video",
 )
 _NAMES = {
     "Config": "config", "stylize": "optimize", "Result": "optimize", "NSTError": "errors",

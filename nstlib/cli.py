@@ -67,6 +67,9 @@ def add_stylize(sub):
     p.add_argument("--style-weights", help="blend weights of several STYLEs, e.g. 0.7,0.3")
     p.add_argument("--mask", help="an image, white where the style applies; elsewhere the content stays")
     p.add_argument("--outside-style", help="with --mask: a second style for the rest of the picture")
+    p.add_argument("--preserve-colors", choices=("luminance", "histogram"),
+                   help="keep the content's colours: transfer luminance only, or recolour the style first")
+    p.add_argument("--gif", metavar="PATH", help="also save the optimization's progress as a .gif or .mp4")
     p.add_argument("--checkpoint-every", type=int, metavar="N",
                    help="save the run's state every N steps to OUTPUT's name + .ckpt.npz")
     p.add_argument("--resume", metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT (.ckpt.npz)")
@@ -124,7 +127,22 @@ def run_stylize(args):
     style = styles[0] if len(styles) == 1 else list(styles)
     options = dict(progress=not args.quiet, style_weights=style_weights, mask=args.mask,
                    outside_style=args.outside_style)
-    if sizes:
+    recorder = None
+    if args.gif:
+        from .animation import ANIMATION_FORMATS, FrameRecorder
+
+        gif = Path(args.gif)
+        if gif.suffix.lower() not in ANIMATION_FORMATS or (gif.exists() and not args.overwrite):
+            raise NSTError(f"--gif {gif}: give a new .gif or .mp4 path (or pass --overwrite).")
+        recorder = FrameRecorder(every=max(1, config.steps // 40))  # about 40 frames
+        options.update(callback=recorder, callback_every=recorder.every)
+    if args.preserve_colors and (sizes or resume or args.checkpoint_every):
+        raise NSTError("--preserve-colors works with one size and no checkpoints.")
+    if args.preserve_colors:
+        from .color import stylize_preserving_colors
+
+        result = stylize_preserving_colors(content, style, args.preserve_colors, config, **options)
+    elif sizes:
         result = stylize_coarse_to_fine(content, style, sizes, steps, config, **options)
     else:
         result = stylize(
@@ -134,6 +152,12 @@ def run_stylize(args):
             **options,
         )
     path = save_image(result.best_image, out, overwrite=args.overwrite)
+    if recorder is not None and recorder.frames:
+        from .animation import save_gif
+
+        recorder.add(result.best_image)
+        save_gif(recorder.frames, args.gif, overwrite=args.overwrite)
+        print(f"Saved the progress, {len(recorder.frames)} frames, to {args.gif}")
     h = result.history
     if result.interrupted:
         kept = f"; continue with: nst stylize --resume {ckpt}" if ckpt else ""
@@ -168,6 +192,40 @@ def _check_output(out, overwrite):
         raise NSTError(f"Cannot write {out}: {parent} is not a writable folder.")
 
 
+def add_video(sub):
+    p = sub.add_parser("video", help="stylize every frame of a GIF, an MP4 or a folder of images",
+                       description="Stylize every frame of IN (a .gif, a video file or a folder of images) "
+                       "into OUT (a .gif, .mp4 or a folder); each frame starts from the previous "
+                       "result, which reduces flicker.")
+    p.add_argument("input", metavar="IN")
+    p.add_argument("output", metavar="OUT")
+    p.add_argument("--style", default="van_gogh_the_starry_night", help="style image (default van_gogh_the_starry_night)")
+    p.add_argument("--size", type=int, default=256, help="longest side in pixels (default 256)")
+    p.add_argument("--steps", type=int, default=100, help="steps for the first frame (default 100; half for the others)")
+    p.add_argument("--fps", type=float, default=10)
+    p.add_argument("--max-frames", type=int, help="stylize only the first N frames")
+    p.add_argument("--cold-start", action="store_true", help="start every frame from its content (more flicker)")
+    p.add_argument("--overwrite", action="store_true")
+    p.set_defaults(func=run_video)
+
+
+def run_video(args):
+    from .config import Config
+    from .video import read_frames, stylize_video, write_frames
+
+    config = Config(max_dim=args.size, steps=args.steps)
+    frames = read_frames(args.input, max_dim=args.size, max_frames=args.max_frames)
+    out = Path(args.output)
+    if out.exists() and out.is_file() and not args.overwrite:
+        from .errors import NSTError
+
+        raise NSTError(f"{out} exists: pass --overwrite to replace it, or choose another name.")
+    styled = stylize_video(frames, args.style, config, warm_start=not args.cold_start)
+    path = write_frames(styled, out, fps=args.fps, overwrite=args.overwrite)
+    print(f"Saved {len(styled)} frames to {path}")
+    return 0 if len(styled) == len(frames) else 130
+
+
 def add_examples(sub):
     p = sub.add_parser("examples", help="list the example images and their credits",
                        description="List the example images, usable by name in `nst stylize`.")
@@ -193,6 +251,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     add_stylize(sub)
+    add_video(sub)
     add_examples(sub)
     for name in ("release", "grade"):  # the instructor's tools
         try:

@@ -170,7 +170,7 @@ def _should_stop(stop):
     return bool(stop())
 
 
-def _as_image(x, max_dim):
+def as_image(x, max_dim):
     """An image from a tensor, an array, a path, a URL or an example's name."""
     if isinstance(x, str):
         from .data import get_example, is_example, load_example
@@ -224,13 +224,13 @@ def stylize(
         resume = load_checkpoint(resume)
     config = config or (resume.config if resume is not None else Config())
     config = config.replace(**overrides) if overrides else config
-    content = _as_image(content, config.max_dim)
+    content = as_image(content, config.max_dim)
     if isinstance(style, (list, tuple)):
-        style = [_as_image(s, config.max_dim) for s in style]
+        style = [as_image(s, config.max_dim) for s in style]
     else:
-        style = _as_image(style, config.max_dim)
+        style = as_image(style, config.max_dim)
     if outside_style is not None:
-        outside_style = _as_image(outside_style, config.max_dim)
+        outside_style = as_image(outside_style, config.max_dim)
     problem = StyleTransfer(content, style, config, extractor, weights, style_weights=style_weights,
                             mask=mask, outside_style=outside_style)
     if resume is not None and tuple(resume.image.shape) != tuple(content.shape):

@@ -178,3 +178,36 @@ def test_feature_mistakes_give_one_line(vgg_weights, tmp_path, capsys, monkeypat
     args = ["stylize", "chelsea"] + argv + ([] if "--steps" in argv else ["--steps", "1"])
     status, _, err = run(capsys, *args)
     assert status == 2 and err.count("\n") == 1 and words in err, err
+
+
+def test_gif_of_the_progress_and_preserved_colours(vgg_weights, tmp_path, capsys):
+    import imageio.v3 as iio
+
+    out, gif = tmp_path / "c.png", tmp_path / "progress.gif"
+    status, stdout, err = run(capsys, "stylize", "chelsea", "hubble_deep_field", "--size", "64", "--steps", "40",
+                              "--quiet", "--gif", str(gif), "--preserve-colors", "luminance", "-o", str(out))
+    assert status == 0, err
+    assert "41 frames" in stdout  # one every step for 40 steps, and the result
+    assert iio.imread(gif, index=None).shape[0] >= 30  # identical frames may merge in a GIF
+    status, _, err = run(capsys, "stylize", "chelsea", "--gif", str(gif), "--steps", "1", "-o", str(tmp_path / "d.png"))
+    assert status == 2 and "--gif" in err  # no silent overwrite of the GIF either
+
+
+def test_video_writes_one_frame_per_input_frame(vgg_weights, tmp_path, capsys):
+    from nstlib.data import load_example
+    from nstlib.images import save_image
+
+    clip = tmp_path / "clip"
+    base = load_example("chelsea", max_dim=64)
+    for k in range(3):
+        save_image(tf_roll(base, k), clip / f"frame_{k}.png")
+    out = tmp_path / "styled"
+    status, stdout, err = run(capsys, "video", str(clip), str(out), "--style", "hubble_deep_field", "--size", "64", "--steps", "4")
+    assert status == 0, err
+    assert len(list(out.glob("*.png"))) == 3 and "Saved 3 frames" in stdout
+
+
+def tf_roll(image, k):
+    import tensorflow as tf
+
+    return tf.roll(image, shift=k, axis=2)

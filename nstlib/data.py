@@ -29,6 +29,27 @@ DATA_DIR_ENV = "NSTLIB_DATA_DIR"
 CACHE_DIR_ENV = "NSTLIB_CACHE_DIR"
 ROLES = ("content", "style")
 TIMEOUT = 30  # seconds without an answer before a download gives up
+MAX_BYTES = 64 * 2**20  # a larger download is refused: no example image needs more
+
+
+def _capped_download(url, output_file, pooch_obj=None, check_only=False):
+    """A pooch downloader: requests with a time-out, refusing more than MAX_BYTES."""
+    import requests
+
+    with requests.get(url, stream=True, timeout=TIMEOUT) as r:
+        r.raise_for_status()
+        if check_only:
+            return True
+        declared = int(r.headers.get("content-length") or 0)
+        if declared > MAX_BYTES:
+            raise ValueError(f"the file is {declared / 2**20:.1f} MB, over the {MAX_BYTES / 2**20:.0f} MB limit")
+        with open(output_file, "wb") if isinstance(output_file, (str, os.PathLike)) else output_file as f:
+            total = 0
+            for chunk in r.iter_content(chunk_size=2**16):
+                total += len(chunk)
+                if total > MAX_BYTES:
+                    raise ValueError(f"the file is over the {MAX_BYTES / 2**20:.0f} MB limit")
+                f.write(chunk)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,7 +182,7 @@ def fetch(url, sha256=None, fname=None, hint=""):
             known_hash=f"sha256:{sha256}" if sha256 else None,
             fname=fname,
             path=cache_dir(),
-            downloader=pooch.HTTPDownloader(timeout=TIMEOUT, progressbar=False),
+            downloader=_capped_download,
         )
     except Exception as e:  # requests' errors, pooch's hash ValueError, OSError, ...
         reason = " ".join(str(e).split())  # one line

@@ -12,6 +12,7 @@ import io
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +64,8 @@ def server(tmp_path):
 
         def do_GET(self):
             requests.append(self.path)
+            if self.path == "/slow.png":  # answers too late
+                time.sleep(2)
             super().do_GET()
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=folder))
@@ -233,3 +236,16 @@ def test_non_http_scheme_refused(monkeypatch):
     no_network(monkeypatch)
     with pytest.raises(NSTError, match="only http and https"):
         load_image("ftp://example.com/starry_night.jpg")
+
+
+def test_download_time_out_and_size_cap(server, monkeypatch):
+    base, folder, _ = server
+    (folder / "slow.png").write_bytes(png_bytes())
+    monkeypatch.setattr(data, "TIMEOUT", 0.5)
+    with pytest.raises(NSTError, match="Could not download .*slow.png.*(timed out|Timeout)"):
+        load_image(f"{base}/slow.png")
+    (folder / "big.png").write_bytes(png_bytes(size=(400, 400)))
+    monkeypatch.setattr(data, "MAX_BYTES", 1000)
+    with pytest.raises(NSTError, match="over the 0 MB limit|limit"):
+        load_image(f"{base}/big.png")
+    assert not any(p.name.endswith("big.png") for p in data.cache_dir().iterdir())

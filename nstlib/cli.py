@@ -266,24 +266,6 @@ def _sigterm(signum, frame):
     raise KeyboardInterrupt
 
 
-def import_tensorflow_quietly():
-    """Import TensorFlow with its C++ start-up log (oneDNN, CUDA probing) kept off stderr.
-
-    TensorFlow writes those lines before its logging is set up, so no setting hides
-    them; the CLI silences file descriptor 2 for the import alone.
-    """
-    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        import tensorflow as tf
-
-        tf.config.list_physical_devices()  # the CUDA probe logs here, once
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
 def main(argv=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     args = build_parser().parse_args(argv)
@@ -291,6 +273,8 @@ def main(argv=None):
     from .errors import NSTError
 
     try:
+        from . import import_tensorflow_quietly
+
         import_tensorflow_quietly()
         return args.func(args)
     except NSTError as e:

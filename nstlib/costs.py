@@ -136,14 +136,15 @@ NORMALIZATIONS = ("course", "gatys", "tf-tutorial")
 def position_gram(a, mask=None):
     """G / (number of positions) for activations a (1, n_H, n_W, n_C), optionally masked.
 
-    mask: (1, n_H, n_W, 1) weights in [0, 1] (a region of the image); the positions
-    are then counted as the mask's sum. Returns (n_C, n_C).
+    mask: (1, n_H, n_W, 1) weights in [0, 1] (a region of the image): the Gram matrix
+    is then the mask-weighted mean over positions (activations scaled by sqrt(mask), so
+    soft edges weigh each position by m, not m^2). Returns (n_C, n_C).
     """
     a = tf.convert_to_tensor(a, tf.float32)
     if mask is None:
         n_H, n_W, _ = _dims(a)
         return style_gram(a) / (n_H * n_W)
-    return style_gram(a * mask) / tf.maximum(tf.reduce_sum(mask), 1.0)
+    return style_gram(a * tf.sqrt(mask)) / tf.maximum(tf.reduce_sum(mask), 1.0)
 
 
 def content_distance(a_C, a_G, normalization="course"):

@@ -132,6 +132,13 @@ def check_layers(layer_names):
         )
 
 
+@functools.lru_cache(maxsize=8)
+def cached_extractor(layer_names, weights=None, pooling="max", preprocess=True, precision="float32"):
+    """A FeatureExtractor shared by every run with the same settings (it holds no state
+    but frozen weights), so a video, a coarse-to-fine ladder or the widgets build it once."""
+    return FeatureExtractor(list(layer_names), weights, pooling, preprocess, precision)
+
+
 class FeatureExtractor:
     """Activations of the named VGG-19 layers for images in [0, 1].
 

@@ -30,7 +30,7 @@ from .checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from .config import Config
 from .errors import NSTError
 from .images import load_image, resize_to
-from .model import FeatureExtractor
+from .model import cached_extractor
 
 COST_NAMES = ("total", "content", "style", "tv")
 
@@ -73,7 +73,7 @@ class StyleTransfer:
     def __init__(self, content, style, config, extractor=None, weights=None, *,
                  style_weights=None, mask=None, outside_style=None):
         self.config = config
-        self.extractor = extractor or FeatureExtractor(
+        self.extractor = extractor or cached_extractor(
             config.layer_names, weights, config.pooling, config.preprocess, config.precision
         )
         content_feats = self.extractor(content)
@@ -244,6 +244,8 @@ def stylize(
         start = resize_to(load_image(init_image, min_side=1), content.shape[1:3])
     else:
         start = initial_image(content, style, config)
+    if problem.update_mask is not None:  # outside the mask the picture is the content
+        start = problem.update_mask * start + (1.0 - problem.update_mask) * content
     image = tf.Variable(start)
     tracker = _Tracker(image, config, callback, callback_every, stop, progress, resume)
     tracker.saver = _Saver(checkpoint, checkpoint_every, config, checkpoint_extra)

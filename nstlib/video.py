@@ -31,7 +31,7 @@ from .animation import ANIMATION_FORMATS, _ffmpeg_available, save_gif
 from .config import Config
 from .errors import NSTError
 from .images import load_image, save_image
-from .model import FeatureExtractor
+from .model import cached_extractor
 from .optimize import as_image, stylize
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v")  # read with ffmpeg
@@ -120,7 +120,8 @@ def stylize_video(frames, style, config=None, *, warm_start=True, steps_after_fi
             steps=max(1, config.steps // 2) if steps_after_first is None else steps_after_first,
             learning_rate=learning_rate_after_first or config.learning_rate / 2,
         )
-    extractor = FeatureExtractor(config.layer_names, pooling=config.pooling)  # VGG-19 loaded once
+    extractor = cached_extractor(config.layer_names, None, config.pooling, config.preprocess,
+                                 config.precision)  # built once for every frame
     outputs = []
     for k, frame in enumerate(tqdm(frames, disable=not progress, desc="video", unit="frame")):
         start = outputs[-1] if warm_start and outputs else None

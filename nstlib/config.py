@@ -42,7 +42,7 @@ class Config:
     normalization: str = "course"  # how the costs are normalized: course, gatys, tf-tutorial
     # how much each cost counts: J = alpha J_content + beta J_style + tv_weight J_tv
     alpha: float = 10.0
-    beta: float = 1e-3  # the course's 40 assumes raw [0, 1] inputs; see notebook 05
+    beta: float = 1e-3  # the course's 40 assumes [0, 1] inputs, not ImageNet's; see notebook 05
     tv_weight: float = 0.0
     # how the image is optimized
     optimizer: str = "adam"  # "adam" or "lbfgs" (scipy.optimize, L-BFGS-B)

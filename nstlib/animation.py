@@ -13,16 +13,13 @@ of its own; to add one (or the final result), call ``recorder.add(image)``.
 Taught in notebooks/07_beyond_the_basics.ipynb.
 """
 
-import contextlib
 import numbers
-import os
-import secrets
 from pathlib import Path
 
 import numpy as np
 
 from .errors import NSTError
-from .images import load_image, show_images, to_uint8
+from .images import load_image, show_images, to_uint8, write_atomically
 
 ANIMATION_FORMATS = (".gif", ".mp4")
 
@@ -105,23 +102,8 @@ def save_gif(frames, path, fps=10, overwrite=False, loop=0):
             f"Cannot save {path}: writing .mp4 needs the imageio-ffmpeg package "
             "(pip install imageio-ffmpeg). Or save a .gif."
         )
-    if path.exists() and not overwrite:
-        raise NSTError(f"{path} exists; pass overwrite=True (CLI: --overwrite) or choose another name.")
     array = _frames_array(frames)
-    tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp{suffix}")  # ffmpeg needs the suffix
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write(tmp, array, suffix, fps, loop)
-        os.replace(tmp, path)
-    except OSError as e:
-        raise NSTError(
-            f"Could not save {path}: {e.strerror or e}. Check that {path.parent} is a "
-            "writable folder and that the disk is not full, or choose another path."
-        ) from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()  # only still there if something failed
-    return path
+    return write_atomically(path, lambda tmp: _write(tmp, array, suffix, fps, loop), overwrite)
 
 
 def _write(tmp, array, suffix, fps, loop):

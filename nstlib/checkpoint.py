@@ -16,8 +16,6 @@ never half written, even when the run is killed while saving.
 """
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +23,7 @@ import numpy as np
 
 from .config import Config
 from .errors import NSTError
+from .images import write_atomically
 
 COSTS = ("total", "content", "style", "tv")
 
@@ -53,8 +52,6 @@ def checkpoint_path_for(output):
 
 def save_checkpoint(path, ckpt):
     """Write ckpt to path atomically (a temporary file in the same folder, then a rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     meta = {
         "config": ckpt.config.to_dict(),
         "best_cost": ckpt.best_cost,
@@ -64,16 +61,13 @@ def save_checkpoint(path, ckpt):
     }
     arrays = {f"history_{k}": np.asarray(ckpt.history[k], np.float64) for k in COSTS}
     arrays.update({f"optimizer_{i}": np.asarray(v) for i, v in enumerate(ckpt.optimizer_state)})
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
+
+    def write(tmp):
+        with open(tmp, "wb") as f:  # a file object: np.savez would add .npz to a name
             np.savez(f, image=np.asarray(ckpt.image), best_image=np.asarray(ckpt.best_image),
                      meta=np.array(json.dumps(meta)), **arrays)
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise NSTError(f"Could not write the checkpoint {path}: {e.strerror or e}.") from None
-    return path
+
+    return write_atomically(path, write, overwrite=True)  # a run's own state: refreshed in place
 
 
 def load_checkpoint(path):

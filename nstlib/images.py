@@ -232,17 +232,30 @@ def save_image(image, path, overwrite=False):
             f"Cannot save {path}: the name must end in {', '.join(SAVE_FORMATS)}, "
             f"not {path.suffix or '(no extension)'!r}."
         )
+    picture = Image.fromarray(to_uint8(image))
+    options = {"quality": 95} if fmt == "JPEG" else {}
+    return write_atomically(path, lambda tmp: picture.save(tmp, format=fmt, **options), overwrite)
+
+
+def write_atomically(path, write, overwrite=False):
+    """Call write(tmp) on a temporary file beside path, then rename it to path; the Path.
+
+    A run stopped half-way never leaves a half-written file under path, and an existing
+    file is replaced only with overwrite=True. An OSError (a full disk, a read-only
+    folder) becomes one NSTError. The temporary name keeps path's suffix, for writers
+    that choose their format by it. Used by save_image, animation.save_gif and
+    checkpoint.save_checkpoint.
+    """
+    path = Path(path)
     if path.exists() and not overwrite:
         raise NSTError(
             f"{path} exists; pass overwrite=True (CLI: --overwrite) or choose another name "
             f"(e.g. {next_free_path(path).name})."
         )
-    picture = Image.fromarray(to_uint8(image))
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")  # same dir: same disk
+    tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp{path.suffix}")  # same dir: same disk
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "xb") as f:
-            picture.save(f, format=fmt, **({"quality": 95} if fmt == "JPEG" else {}))
+        write(tmp)
         os.replace(tmp, path)
     except OSError as e:
         raise NSTError(

@@ -186,10 +186,27 @@ def _prompt_number(cell):
     return int(m.group(1)) if m else None
 
 
+def _queued(cell):
+    """True once the cell is running or has run: its prompt shows [*] or a number."""
+    prompt = cell.locator(".jp-InputPrompt").inner_text()
+    return "*" in prompt or _prompt_number(cell) is not None
+
+
 def _run_cell(page, cell, timeout=120):
-    """Run a cell with Ctrl+Enter and wait until its prompt shows an execution count."""
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Control+Enter")
+    """Run a cell with Ctrl+Enter and wait until its prompt shows an execution count.
+
+    A page that is still settling can drop the keystroke (the prompt stays "[ ]:"), so the
+    key is pressed again, up to 3 times, only while the cell is not queued: a cell that
+    shows [*] is never run twice.
+    """
+    for attempt in range(3):
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Control+Enter")
+        pressed = time.monotonic()
+        while not _queued(cell) and time.monotonic() - pressed < 10:
+            page.wait_for_timeout(200)
+        if _queued(cell):
+            break
     deadline = time.monotonic() + timeout
     while _prompt_number(cell) is None:
         if time.monotonic() > deadline:

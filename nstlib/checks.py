@@ -346,13 +346,19 @@ def check_content_cost(content_cost):
             (-expected, "the cost has the wrong sign: it is a sum of squares, never negative"),
         ]
         _compare(call, got, expected, mistakes)
-        same = _as_tensor(name, _call(name, content_cost, a_C, a_C), "content_cost(a, a)", ())
-        if not _close(same, 0.0):
-            raise CheckFailed(f"content_cost(a, a) = {_fmt(same)}, expected 0: an image has no content cost to itself")
+        _check_zero_to_itself(name, content_cost, (a_C, a_C), "content_cost(a, a)",
+                              ": an image has no content cost to itself")
         _check_gradient(name, content_cost, (a_C, a_G), [1], "content_cost(a_C, a_G)")
         _check_symbolic(name, content_cost, _scalar_pair_symbolic(n_C), (a_C, a_G), expected,
                         "content_cost(a_C, a_G)")
     _ok(name)
+
+
+def _check_zero_to_itself(name, fn, args, call, why=""):
+    """fn(a, a, ...) must be 0: a cost compares an image with itself."""
+    same = _as_tensor(name, _call(name, fn, *args), call, ())
+    if not _close(same, 0.0):
+        raise CheckFailed(f"{call} = {_fmt(same)}, expected 0{why}")
 
 
 # ------------------------------------------------------------------- gram matrix
@@ -451,9 +457,8 @@ def check_layer_style_cost(layer_style_cost):
             (-expected, "the cost has the wrong sign: it is a sum of squares, never negative"),
         ]
         _compare(call, got, expected, mistakes)
-        same = _as_tensor(name, _call(name, layer_style_cost, a_S, a_S), "layer_style_cost(a, a)", ())
-        if not _close(same, 0.0):
-            raise CheckFailed(f"layer_style_cost(a, a) = {_fmt(same)}, expected 0: an image has no style cost to itself")
+        _check_zero_to_itself(name, layer_style_cost, (a_S, a_S), "layer_style_cost(a, a)",
+                              ": an image has no style cost to itself")
         _check_gradient(name, layer_style_cost, (a_S, a_G), [1], "layer_style_cost(a_S, a_G)")
         _check_symbolic(name, layer_style_cost, _scalar_pair_symbolic(n_C), (a_S, a_G), expected,
                         "layer_style_cost(a_S, a_G)")
@@ -490,9 +495,7 @@ def check_style_cost(style_cost):
             (sum(wi * wi * Ji for wi, Ji in zip(w, J)), "each weight was applied twice: J_style += λ_l * J_l"),
         ]
         _compare(call, got, expected, mistakes)
-        same = _as_tensor(name, _call(name, style_cost, a_S, a_S, weights), "style_cost(a, a, weights)", ())
-        if not _close(same, 0.0):
-            raise CheckFailed(f"style_cost(a, a, weights) = {_fmt(same)}, expected 0")
+        _check_zero_to_itself(name, style_cost, (a_S, a_S, weights), "style_cost(a, a, weights)")
         one = _as_tensor(name, _call(name, style_cost, a_S[:1], a_G[:1], [1.0]), "style_cost([a_S], [a_G], [1.0])", ())
         _compare("style_cost([a_S], [a_G], [1.0]) for one layer", one, J[0])
 

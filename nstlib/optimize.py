@@ -139,13 +139,13 @@ def _blend_weights(style_weights, n):
 
 def _as_mask(mask, size):
     """A mask (1, H, W, 1) in [0, 1] at `size` from a path, an array (H, W) or an image."""
-    m = tf.convert_to_tensor(mask, tf.float32) if not isinstance(mask, str) else None
-    if m is not None and m.shape.rank == 2:  # (H, W)
-        m = m[tf.newaxis, :, :, tf.newaxis]
-    elif m is not None and m.shape.rank == 4 and m.shape[-1] == 1:
-        pass
-    else:
-        m = tf.reduce_mean(load_image(mask, min_side=1), axis=-1, keepdims=True)  # luminance
+    shape = None if isinstance(mask, (str, os.PathLike)) else np.shape(mask)
+    if shape is not None and len(shape) == 2:  # (H, W)
+        m = tf.convert_to_tensor(mask, tf.float32)[tf.newaxis, :, :, tf.newaxis]
+    elif shape is not None and len(shape) == 4 and shape[-1] == 1:  # (1, H, W, 1)
+        m = tf.convert_to_tensor(mask, tf.float32)
+    else:  # a path or an image: its luminance
+        m = tf.reduce_mean(load_image(mask, min_side=1), axis=-1, keepdims=True)
     if float(tf.reduce_min(m)) < 0 or float(tf.reduce_max(m)) > 1:
         raise NSTError("A mask's values must lie in [0, 1] (1 where the style applies).")
     return tf.image.resize(m, size)

@@ -25,7 +25,9 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 from tqdm.auto import tqdm
+
 
 from .animation import ANIMATION_FORMATS, _ffmpeg_available, save_gif
 from .config import Config
@@ -133,6 +135,17 @@ def stylize_video(frames, style, config=None, *, warm_start=True, steps_after_fi
         if result.interrupted or (callback_frame is not None and callback_frame(k, result.best_image)):
             break
     return outputs
+
+
+def frame_change(frames, dx=0):
+    """Mean absolute change between consecutive frames (pixels in [0, 1]): the flicker.
+
+    dx > 0 first undoes a pan of dx pixels to the right, so what is left is the change
+    that does not follow the motion. Taught in notebooks/07_beyond_the_basics.ipynb.
+    """
+    width = frames[0].shape[2] - dx
+    return float(np.mean([np.abs(np.asarray(now)[:, :, :width] - np.asarray(before)[:, :, dx:]).mean()
+                          for before, now in zip(frames, frames[1:])]))
 
 
 def write_frames(frames, out, fps=10, overwrite=False):

@@ -38,10 +38,10 @@ from nstlib import import_tensorflow_quietly  # noqa: E402
 import_tensorflow_quietly()
 import tensorflow as tf  # noqa: E402
 
-from nstlib.data import load_example  # noqa: E402
-from nstlib.model import LAYER_NAMES, load_vgg19  # noqa: E402
-from nstlib.optimize import stylize  # noqa: E402
-from nstlib.presets import preset  # noqa: E402
+from nstlib import load_example, stylize  # noqa: E402
+from nstlib.config import LAYER_NAMES  # noqa: E402
+from nstlib.io.weights import load_vgg19  # noqa: E402
+from nstlib.extensions.presets import preset  # noqa: E402
 
 CONTENT_LAYERS = ["block5_conv2"]
 STYLE_LAYERS = [f"block{i}_conv1" for i in range(1, 6)]
@@ -143,7 +143,8 @@ def seconds_per_step(step, warmup=3, timed=10):
 
 def nstlib_step(content, style, config):
     """A step of nstlib's loop (the function stylize runs), for timing."""
-    from nstlib.optimize import StyleTransfer, make_adam_step, make_optimizer
+    from nstlib import StyleTransfer
+    from nstlib.core.loop import make_adam_step, make_optimizer
 
     problem = StyleTransfer(content, style, config)
     image = tf.Variable(content)

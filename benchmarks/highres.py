@@ -21,8 +21,7 @@ from nstlib import import_tensorflow_quietly  # noqa: E402
 import_tensorflow_quietly()
 
 from nstlib.config import Config  # noqa: E402
-from nstlib.images import next_free_path, save_image  # noqa: E402
-from nstlib.optimize import stylize  # noqa: E402
+from nstlib import next_free_path, save_image, stylize  # noqa: E402
 
 
 def main():

@@ -1,20 +1,20 @@
 """nstlib: neural style transfer (Gatys et al.) with TensorFlow, the tested core of the course.
 
-One idea per module:
-    images    load, resize, save and show images             (used in every notebook)
-    data      the catalog of example images and their credits
-    model     VGG-19, frozen, as a feature extractor           (notebooks 01, 02)
-    costs     content cost, Gram matrix, style cost, total cost (notebooks 03, 04, 05)
-    config    Config: every hyperparameter, plain defaults     (notebook 05)
-    optimize  stylize(): the training loop                     (notebook 05)
-    checks    the exercises' checks                            (notebooks 03 to 05)
-    presets, multiscale, color, animation, video   beyond the basics (notebook 07)
-    checkpoint  a run's state in one file, to resume it
-    widgets   the live studio                                  (notebook 06)
-    release, grade   the instructor's tools
-    cli       the `nst` command
+The library and its applications, each in its own place:
 
-Submodules are imported on first use, so `nst --help` does not wait for TensorFlow.
+    config.py     Config: every hyperparameter and every rule, with plain defaults
+    core/         the algorithm: costs, the VGG-19 extractor, the problem, the loop, stylize()
+    io/           inputs and outputs: images, the example catalog, downloads, weights,
+                  checkpoints, animations and video frames
+    extensions/   beyond the basics (notebook 07): colour, coarse to fine, video, presets
+    studio/       the live widget panel (notebook 06)
+    checks/       the exercises' checks (notebooks 01 to 07)
+    instructor/   nst release and nst grade
+    cli/          the `nst` command
+
+The names most used are re-exported here: ``nstlib.stylize``, ``nstlib.Config``,
+``nstlib.Result``, the cost functions (``nstlib.content_cost``, ...), ``nstlib.load_image``...
+They are imported on first use, so that `nst --help` does not wait for TensorFlow.
 """
 
 import importlib
@@ -23,7 +23,6 @@ import os
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter hides the lesson
-# Each stylize() run builds its own tf.function; TensorFlow would warn about "retracing".
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 
@@ -58,24 +57,27 @@ if "ipykernel" in sys.modules:  # in a notebook: keep the first cell's output cl
 
 __version__ = "0.1.0"
 
-_SUBMODULES = (
-    "images", "data", "model", "costs", "config", "optimize", "checks", "cli",
-    "errors", "widgets", "release", "grade", "checkpoint", "presets", "multiscale", "color",
-    "animation", "video",
-)
-_NAMES = {
-    "Config": "config", "stylize": "optimize", "Result": "optimize", "NSTError": "errors",
-    "load_image": "images", "save_image": "images", "show_images": "images",
-    "load_example": "data", "FeatureExtractor": "model", "quick": "config",
+_SUBPACKAGES = ("config", "errors", "core", "io", "extensions", "studio", "checks", "instructor", "cli")
+# name -> the module that defines it
+_EXPORTS = {
+    "Config": "config", "quick": "config", "NSTError": "errors",
+    "stylize": "core.transfer", "Result": "core.loop", "StyleTransfer": "core.problem",
+    "FeatureExtractor": "core.vgg",
+    "content_cost": "core.costs", "gram_matrix": "core.costs", "layer_style_cost": "core.costs",
+    "style_cost": "core.costs", "total_variation_cost": "core.costs", "total_cost": "core.costs",
+    "load_image": "io.images", "save_image": "io.images", "show_images": "io.images",
+    "next_free_path": "io.images",
+    "load_example": "io.examples", "list_examples": "io.examples", "credit": "io.examples",
+    "Studio": "studio",
 }
-__all__ = list(_SUBMODULES) + list(_NAMES)
+__all__ = list(_SUBPACKAGES) + list(_EXPORTS)
 
 
 def __getattr__(name):
-    if name in _SUBMODULES:
+    if name in _SUBPACKAGES:
         return importlib.import_module(f".{name}", __name__)
-    if name in _NAMES:
-        return getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
     raise AttributeError(f"module 'nstlib' has no attribute {name!r}")
 
 

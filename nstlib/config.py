@@ -1,23 +1,24 @@
-"""Every hyperparameter of a style transfer, in one dataclass with plain defaults.
+"""Every hyperparameter of a style transfer, and every rule about them, in one place.
 
 >>> from nstlib import Config
 >>> cfg = Config(steps=200, alpha=10, beta=40)
 >>> cfg.replace(learning_rate=0.02).learning_rate
 0.02
 
-The CLI's flags, the widgets' sliders and ``stylize(...)``'s keyword overrides all
-read and write this one object. Taught in notebooks/05_full_optimization.ipynb and
-notebooks/06_tuning_with_widgets.ipynb.
+The CLI's flags (``nst stylize --help``), the studio's sliders and ``stylize(...)``'s
+keyword overrides all read and write this one object: the CLI generates its flags from
+the fields below (their ``help`` and their default), so a default is written only here.
+This module imports no TensorFlow, so that ``nst --help`` answers at once.
+
+Taught in notebooks/05_full_optimization.ipynb and notebooks/06_tuning_with_widgets.ipynb.
 """
 
 import dataclasses
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .costs import NORMALIZATIONS, STYLE_LAYERS
 from .errors import NSTError
-from .model import LAYER_NAMES, POOLINGS, PRECISIONS
 
 # NSTLIB_QUICK=1 (set by the test command) shrinks the notebooks' sizes and steps for CI.
 QUICK = os.environ.get("NSTLIB_QUICK", "") not in ("", "0")
@@ -28,34 +29,68 @@ def quick(full, small):
     return small if QUICK else full
 
 
+# --- VGG-19's layers, and what can be chosen ---------------------------------------------
+# The 16 convolutions and 5 poolings of VGG-19, in order.
+LAYER_NAMES = tuple(
+    f"block{b}_{kind}"
+    for b, n_conv in zip(range(1, 6), (2, 2, 4, 4, 4))
+    for kind in [f"conv{i}" for i in range(1, n_conv + 1)] + ["pool"]
+)
+# Five poolings halve the image five times: below this VGG-19's deepest layers are empty.
+MIN_SIDE = 32
+# Gatys et al.'s style layers with the course's equal weights lambda_l = 0.2.
+STYLE_LAYERS = tuple((f"block{b}_conv1", 0.2) for b in range(1, 6))
+
+POOLINGS = ("max", "avg")
+PRECISIONS = ("float32", "bfloat16", "auto")
+NORMALIZATIONS = ("course", "gatys", "tf-tutorial")
 OPTIMIZERS = ("adam", "lbfgs")
 INITS = ("content", "noise", "style")
+
+# The default pair of `nst stylize` and the studio: both ship with scikit-image, so they
+# work offline everywhere. The Hubble Deep Field is a nod to the seed project's Interstellar.
+DEFAULT_CONTENT = "astronaut"
+DEFAULT_STYLE = "hubble_deep_field"
+
+
+def check_layers(names):
+    """Raise NSTError, listing the valid names, for any name that is not a VGG-19 layer."""
+    unknown = [str(n) for n in names if n not in LAYER_NAMES]
+    if unknown:
+        raise NSTError(
+            f"Unknown VGG-19 layer name(s): {', '.join(unknown)}. Valid names: {', '.join(LAYER_NAMES)}."
+        )
+
+
+def _setting(default, help, flag=None, choices=None):
+    """A Config field: its default, the help the CLI shows, and its flag if not --field-name."""
+    return field(default=default, metadata={"help": help, "flag": flag, "choices": choices})
 
 
 @dataclass(frozen=True)
 class Config:
     # what is compared
-    content_layers: tuple = ("block4_conv2",)  # Gatys et al.'s conv4_2
-    style_layers: tuple = STYLE_LAYERS  # ((layer name, lambda_l), ...)
-    pooling: str = "max"  # "max" (Keras' VGG-19) or "avg" (Gatys et al.)
-    preprocess: bool = True  # ImageNet preprocessing, as VGG was trained; False feeds [0, 1] pixels
-    normalization: str = "course"  # how the costs are normalized: course, gatys, tf-tutorial
+    content_layers: tuple = _setting(("block4_conv2",), "VGG-19 layer(s) of the content cost, comma-separated")
+    style_layers: tuple = _setting(STYLE_LAYERS, "style layers and weights λ_l, e.g. block1_conv1:0.5,block3_conv1:0.5")
+    pooling: str = _setting("max", "VGG-19's poolings: max (Keras') or avg (Gatys et al.)", choices=POOLINGS)
+    preprocess: bool = _setting(True, "ImageNet preprocessing, as VGG-19 was trained (--no-preprocess feeds [0, 1] pixels)")
+    normalization: str = _setting("course", "how the costs are normalized", choices=NORMALIZATIONS)
     # how much each cost counts: J = alpha J_content + beta J_style + tv_weight J_tv
-    alpha: float = 10.0
-    beta: float = 1e-3  # the course's 40 assumes [0, 1] inputs, not ImageNet's; see notebook 05
-    tv_weight: float = 0.0
+    alpha: float = _setting(10.0, "content weight α")
+    beta: float = _setting(1e-3, "style weight β (the course's 40 assumes [0, 1] inputs; see notebook 05)")
+    tv_weight: float = _setting(0.0, "total variation weight")
     # how the image is optimized
-    optimizer: str = "adam"  # "adam" or "lbfgs" (scipy.optimize, L-BFGS-B)
-    learning_rate: float = 0.02  # Adam's step size, on pixels in [0, 1]
-    adam_beta1: float = 0.99  # the TensorFlow tutorial's; Keras' default is 0.9
-    adam_epsilon: float = 0.1  # the TensorFlow tutorial's; Keras' default is 1e-7
-    steps: int = 300
-    init: str = "content"  # "content", "noise" (content plus noise_ratio of noise), "style"
-    noise_ratio: float = 0.6
-    max_dim: int = 512  # the longest side of the images, in pixels
-    seed: int = 0
-    jit_compile: bool = False  # XLA for the step; see benchmarks/ for when it pays
-    precision: str = "auto"  # VGG's arithmetic: float32, bfloat16, or auto (bfloat16 where the CPU has it)
+    optimizer: str = _setting("adam", "adam, or lbfgs (SciPy's L-BFGS-B)", choices=OPTIMIZERS)
+    learning_rate: float = _setting(0.02, "Adam's step size, on pixels in [0, 1]", flag="--lr")
+    adam_beta1: float = _setting(0.99, "Adam's β1 (the TensorFlow tutorial's; Keras' default is 0.9)")
+    adam_epsilon: float = _setting(0.1, "Adam's ε (the TensorFlow tutorial's; Keras' default is 1e-7)")
+    steps: int = _setting(300, "optimization steps")
+    init: str = _setting("content", "the starting image: content, noise (content plus noise) or style", choices=INITS)
+    noise_ratio: float = _setting(0.6, "with --init noise: the share of noise")
+    max_dim: int = _setting(512, "the longest side of the images, in pixels", flag="--size")
+    seed: int = _setting(0, "random seed (of the noise start)")
+    jit_compile: bool = _setting(False, "XLA for the step (see benchmarks/ for when it pays)")
+    precision: str = _setting("auto", "VGG-19's arithmetic; auto is bfloat16 on CPUs that have it", choices=PRECISIONS)
 
     def __post_init__(self):
         # Accept lists (from JSON, widgets) but store tuples, so a Config is hashable.
@@ -91,26 +126,20 @@ class Config:
         _number("noise_ratio", self.noise_ratio, low=0.0, high=1.0)
         _number("adam_beta1", self.adam_beta1, low=0.0, high=0.999999)
         _positive("adam_epsilon", self.adam_epsilon)
-        _choice("normalization", self.normalization, NORMALIZATIONS)
-        if not isinstance(self.preprocess, bool):
-            raise NSTError(f"preprocess must be True or False, not {self.preprocess!r}.")
+        for name in ("preprocess", "jit_compile"):
+            if not isinstance(getattr(self, name), bool):
+                raise NSTError(f"{name} must be True or False, not {getattr(self, name)!r}.")
         _integer("steps", self.steps, low=1)
-        _integer("max_dim", self.max_dim, low=32, high=4096)
+        _integer("max_dim", self.max_dim, low=MIN_SIDE, high=4096)
         _integer("seed", self.seed, low=0)
-        _choice("optimizer", self.optimizer, OPTIMIZERS)
-        _choice("init", self.init, INITS)
-        _choice("pooling", self.pooling, POOLINGS)
-        _choice("precision", self.precision, PRECISIONS)
+        for f in dataclasses.fields(self):
+            if f.metadata.get("choices"):
+                check_choice(f.name, getattr(self, f.name), f.metadata["choices"])
         if not self.content_layers:
             raise NSTError("content_layers is empty: name at least one VGG-19 layer, e.g. block4_conv2.")
         if not self.style_layers:
             raise NSTError("style_layers is empty: give at least one (layer name, weight) pair.")
-        names = list(self.content_layers) + [n for n, _ in self.style_layers]
-        unknown = [n for n in names if n not in LAYER_NAMES]
-        if unknown:
-            raise NSTError(
-                f"Unknown VGG-19 layer name(s): {', '.join(unknown)}. Valid names: {', '.join(LAYER_NAMES)}."
-            )
+        check_layers(self.layer_names)
         for n, w in self.style_layers:
             _number(f"the weight of style layer {n}", w, low=0.0)
         if sum(w for _, w in self.style_layers) <= 0:
@@ -124,6 +153,15 @@ def _layer_tuple(layers):
 
 
 def _pairs(style_layers):
+    """(name, weight) pairs from pairs, a dict, or text 'block1_conv1:0.5,block3_conv1:0.5'."""
+    if isinstance(style_layers, str):
+        try:
+            return [(n.strip(), float(w)) for n, w in (item.split(":") for item in style_layers.split(",") if item.strip())]
+        except ValueError:
+            raise NSTError(
+                f"style layers must read name:weight,name:weight, e.g. block1_conv1:0.5,block3_conv1:0.5, "
+                f"not {style_layers!r}."
+            ) from None
     if isinstance(style_layers, dict):
         return list(style_layers.items())
     try:
@@ -158,6 +196,7 @@ def _integer(name, value, low, high=None):
     _number(name, value, low, high)
 
 
-def _choice(name, value, allowed):
+def check_choice(name, value, allowed):
+    """NSTError unless value is one of allowed: "pooling must be one of max, avg, not 'min'."."""
     if value not in allowed:
         raise NSTError(f"{name} must be one of {', '.join(allowed)}, not {value!r}.")

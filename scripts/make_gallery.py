@@ -94,7 +94,7 @@ def sky_mask(height, width, horizon=0.55, softness=0.03):
 def render(name, config, progress):
     """The images of item `name`: a list with one entry per file (an image or a list of GIF frames)."""
     from nstlib import load_example, stylize
-    from nstlib.color import preserve_luminance
+    from nstlib.extensions.color import preserve_luminance
 
     kw = dict(progress=progress)
     if name == "bridge":
@@ -114,7 +114,7 @@ def render(name, config, progress):
         return [stylize(content, "van_gogh_the_starry_night", config, mask=mask,
                         outside_style="hokusai_the_great_wave_off_kanagawa", **kw).best_image]
     if name == "progress":
-        from nstlib.animation import FrameRecorder
+        from nstlib.io.animation import FrameRecorder
 
         config = config.replace(max_dim=min(config.max_dim, GIF_SIDE))
         content = load_example("chelsea", max_dim=config.max_dim)
@@ -136,7 +136,7 @@ def save_jpeg(image, path, overwrite):
     """Write image (1, H, W, 3) in [0, 1] as a JPEG of quality 90, long side <= 512, atomically."""
     from PIL import Image
 
-    from nstlib.images import load_image, to_uint8
+    from nstlib.io.images import load_image, to_uint8
 
     if max(image.shape[1:3]) > MAX_SIDE:
         image = load_image(to_uint8(image), max_dim=MAX_SIDE, min_side=1)
@@ -153,7 +153,7 @@ def save_jpeg(image, path, overwrite):
 def save_progress_gif(frames, path, overwrite, fps=10):
     """Write frames as a looping GIF of at most 40 frames and 1.5 MB (dropping every other frame
     until it fits), atomically."""
-    from nstlib.animation import save_gif
+    from nstlib.io.animation import save_gif
 
     frames = list(frames)
     if len(frames) > GIF_MAX_FRAMES:
@@ -175,7 +175,7 @@ def save_progress_gif(frames, path, overwrite, fps=10):
 
 def markdown(out, names):
     """The README's gallery as a two-column Markdown table, with captions and credits."""
-    from nstlib.data import credit
+    from nstlib import credit
 
     try:
         folder = out.resolve().relative_to(REPO).as_posix()

@@ -10,7 +10,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 @pytest.fixture(scope="session")
 def vgg_weights():
-    from nstlib.model import find_weights
+    from nstlib.io.weights import find_weights
 
     return find_weights()  # raises (fails the test) rather than skipping
 
@@ -18,6 +18,6 @@ def vgg_weights():
 @pytest.fixture(scope="session")
 def tiny_pair():
     """A small (content, style) pair from the offline examples: astronaut, Hubble."""
-    from nstlib.data import load_example
+    from nstlib.io.examples import load_example
 
     return load_example("astronaut", max_dim=128), load_example("hubble_deep_field", max_dim=128)

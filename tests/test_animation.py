@@ -1,14 +1,14 @@
-"""Frames of a run, saved as a GIF or an MP4 (nstlib.animation)."""
+"""Frames of a run, saved as a GIF or an MP4 (nstlib.io.animation)."""
 
 import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from nstlib import animation
-from nstlib.animation import FrameRecorder, before_after, save_gif
-from nstlib.data import load_example
+from nstlib.io import animation
+from nstlib.io.animation import FrameRecorder, before_after, save_gif
+from nstlib.io.examples import load_example
 from nstlib.errors import NSTError
-from nstlib.optimize import stylize
+from nstlib import stylize
 
 
 def frames(n=3, size=(40, 48)):
@@ -61,7 +61,7 @@ def test_save_mp4_round_trip(tmp_path):
 
 
 def test_mp4_without_ffmpeg_says_what_to_install(tmp_path, monkeypatch):
-    monkeypatch.setattr(animation, "_ffmpeg_available", lambda: False)
+    monkeypatch.setattr(animation, "ffmpeg_available", lambda: False)
     with pytest.raises(NSTError, match="pip install imageio-ffmpeg"):
         save_gif(frames(), tmp_path / "a.mp4")
 

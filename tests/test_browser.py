@@ -96,8 +96,10 @@ def _kill_tree(proc):
 def lab(tmp_path_factory, chromium):
     """(base URL, token) of a JupyterLab serving a copy of notebooks/, stopped at the end."""
     root = tmp_path_factory.mktemp("lab")
-    shutil.copytree(REPO / "notebooks", root / "notebooks")
-    (root / "output").mkdir()  # the studio's Save target (../output from notebooks/)
+    (root / "notebooks").mkdir()
+    for notebook in (REPO / "notebooks").glob("*.ipynb"):  # the notebooks only: nothing an earlier run left
+        shutil.copy(notebook, root / "notebooks")
+    (root / "output").mkdir()  # the studio's Save target: the project's output/, empty
     settings = root / "settings"
     for name, values in {
         # no news, no update check, no popup over the page (and no network)
@@ -109,7 +111,8 @@ def lab(tmp_path_factory, chromium):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, NSTLIB_QUICK="1", JUPYTER_RUNTIME_DIR=str(root / "runtime"),
+    env = dict(os.environ, NSTLIB_QUICK="1", NSTLIB_OUTPUT_DIR=str(root / "output"),
+               JUPYTER_RUNTIME_DIR=str(root / "runtime"),
                JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(root / "ws"),
                PYTHONUNBUFFERED="1")
     log = open(root / "lab.log", "w")
@@ -254,7 +257,7 @@ def _drive_the_studio(lab, page):
     # the notebook's own cells: setup, imports and sizes, the images, the panel
     for marker in ("google.colab", "SIZE = quick(", "CONTENT, STYLE ="):
         _run_cell(page, _cell(page, marker))
-    panel_cell = _cell(page, "nstlib.widgets.Studio(")
+    panel_cell = _cell(page, "nstlib.studio.Studio(")
     _run_cell(page, panel_cell)
     run = page.locator("button.nst-run")
     run.wait_for(state="visible")

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from nstlib import checks, costs
+from nstlib import checks
+from nstlib.core import costs
 from nstlib.checks import CheckFailed, NotImplementedYet
 
 
@@ -47,8 +48,8 @@ def test_not_implemented_yet_is_a_check_failed_with_the_one_line_message():
     e = NotImplementedYet("gram_matrix")
     assert isinstance(e, CheckFailed)
     assert str(e) == (
-        "gram_matrix is not implemented yet: write your code between ### BEGIN SOLUTION "
-        "and ### END SOLUTION, then run this cell again"
+        "gram_matrix is not implemented yet: replace `raise NotImplementedError()` with your "
+        "code (under `# YOUR CODE HERE`), then run this cell again"
     )
     assert len(e._render_traceback_()) == 1
 
@@ -63,8 +64,8 @@ def test_ipython_shows_a_failed_check_as_one_line_and_the_cell_fails(capsys):
     assert not result.success and isinstance(result.error_in_exec, NotImplementedYet)
     out = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out).strip()
     assert out == (
-        "✗ gram_matrix is not implemented yet: write your code between ### BEGIN SOLUTION "
-        "and ### END SOLUTION, then run this cell again"
+        "✗ gram_matrix is not implemented yet: replace `raise NotImplementedError()` with your "
+        "code (under `# YOUR CODE HERE`), then run this cell again"
     )
     assert "Traceback" not in out
 
@@ -85,7 +86,9 @@ def test_a_stub_is_not_implemented_yet(check):
     message = fails_with(check, stub, f"{name} is not implemented yet")
     with pytest.raises(NotImplementedYet):
         check(stub)
-    assert "### BEGIN SOLUTION" in message
+    # The student's notebook has the stub, not the solution markers: the message names the stub.
+    assert "replace `raise NotImplementedError()`" in message and "# YOUR CODE HERE" in message
+    assert "BEGIN SOLUTION" not in message
 
 
 # --------------------------------------------------------------------------- content cost
@@ -480,3 +483,16 @@ def test_stand_in_extractor_has_the_requested_layers_and_trainable_weights():
     assert list(out) == ["block1_conv1", "block3_conv1"]
     assert out["block1_conv1"].shape == (1, 16, 16, 4) and out["block3_conv1"].shape == (1, 8, 8, 4)
     assert len(extractor.trainable_variables) == 2
+
+
+def test_every_check_of_a_notebook_file_is_re_exported():
+    from pathlib import Path
+
+    files = sorted(Path(checks.__file__).parent.glob("nb[0-9][0-9]_*.py"))
+    assert files
+    for path in files:
+        module = __import__(f"nstlib.checks.{path.stem}", fromlist=["_"])
+        names = [n for n in vars(module) if n.startswith("check_") and callable(getattr(module, n))]
+        assert names, path.name
+        for n in names:
+            assert getattr(checks, n) is getattr(module, n) and n in checks.__all__

@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 
 from nstlib import cli
-from nstlib.checkpoint import checkpoint_path_for, load_checkpoint
+from nstlib.io.checkpoint import checkpoint_path_for, load_checkpoint
 from nstlib.config import Config
-from nstlib.optimize import stylize
+from nstlib import stylize
 
 FAST = ["--size", "64", "--steps", "4", "--quiet"]
 
@@ -145,7 +145,7 @@ def test_several_styles_a_mask_and_a_preset(vgg_weights, tmp_path, capsys):
                               "--mask", str(mask), "--preset", "tf-tutorial", "-o", str(out), *FAST)
     assert status == 0, err
     img = np.asarray(Image.open(out), np.float32) / 255
-    from nstlib.data import load_example
+    from nstlib.io.examples import load_example
 
     content = load_example("astronaut", max_dim=64).numpy()[0]
     assert np.abs(img[:, 44:] - content[:, 44:]).max() < 3 / 255  # outside the mask: the content (PNG rounding)
@@ -194,8 +194,8 @@ def test_gif_of_the_progress_and_preserved_colours(vgg_weights, tmp_path, capsys
 
 
 def test_video_writes_one_frame_per_input_frame(vgg_weights, tmp_path, capsys):
-    from nstlib.data import load_example
-    from nstlib.images import save_image
+    from nstlib.io.examples import load_example
+    from nstlib.io.images import save_image
 
     clip = tmp_path / "clip"
     base = load_example("chelsea", max_dim=64)

@@ -1,13 +1,13 @@
-"""Colour preservation (nstlib.color): luminance-only transfer and histogram matching."""
+"""Colour preservation (nstlib.extensions.color): luminance-only transfer and histogram matching."""
 
 import numpy as np
 import pytest
 from skimage.color import rgb2yiq
 
-from nstlib.color import PRESERVE_MODES, match_style_colors, preserve_luminance, stylize_preserving_colors
-from nstlib.data import load_example
+from nstlib.extensions.color import PRESERVE_MODES, match_style_colors, preserve_luminance, stylize_preserving_colors
+from nstlib.io.examples import load_example
 from nstlib.errors import NSTError
-from nstlib.images import resize_to
+from nstlib.io.images import resize_to
 
 
 def yiq(image):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from nstlib import costs
+from nstlib.core import costs
 
 
 def test_content_cost_by_hand():
@@ -114,7 +114,7 @@ def test_position_gram_distance_is_the_course_style_cost_for_equal_sizes():
 def test_position_gram_ignores_the_size_of_a_tiled_texture():
     tile = tf.random.stateless_normal((1, 4, 4, 3), seed=(2, 2))
     big = tf.tile(tile, (1, 2, 3, 1))  # the same texture over 6 times the area
-    np.testing.assert_allclose(costs.position_gram(big), costs.position_gram(tile), rtol=1e-5)
+    np.testing.assert_allclose(costs.position_gram(big), costs.position_gram(tile), rtol=1e-5, atol=1e-6)
 
 
 def test_reference_normalizations_by_hand():

@@ -1,4 +1,4 @@
-"""nstlib.data: the example catalog, offline examples, and checked downloads.
+"""nstlib.io.examples and nstlib.io.download: the example catalog, offline examples, and checked downloads.
 
 Downloads are served by a local http.server on 127.0.0.1: no internet needed.
 """
@@ -20,9 +20,10 @@ import pooch
 import pytest
 from PIL import Image
 
-from nstlib import data
+from nstlib.io import download
+from nstlib.io import examples as data
 from nstlib.errors import NSTError
-from nstlib.images import load_image
+from nstlib.io.images import load_image
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 GALLERY = SHARED / "gallery"
@@ -138,15 +139,15 @@ def test_unknown_name_suggests_the_closest():
 
 
 def test_catalog_does_not_import_tensorflow():
-    code = "import sys, nstlib.data; nstlib.data.credit('chelsea'); print('tensorflow' in sys.modules)"
+    code = "import sys, nstlib.io.examples as e; e.credit('chelsea'); print('tensorflow' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"  # `nst examples` answers at once
 
 
 def test_cache_dir(monkeypatch, tmp_path):
-    assert data.cache_dir() == tmp_path / "cache"
+    assert download.cache_dir() == tmp_path / "cache"
     monkeypatch.delenv("NSTLIB_CACHE_DIR")
-    assert data.cache_dir() == Path(pooch.os_cache("nstlib"))
+    assert download.cache_dir() == Path(pooch.os_cache("nstlib"))
 
 
 # ---------------------------------------------------------------- loading
@@ -188,10 +189,10 @@ def test_fetch_checks_hash_and_caches(server):
     content = png_bytes()
     (folder / "good.png").write_bytes(content)
     sha256 = hashlib.sha256(content).hexdigest()
-    path = data.fetch(f"{base}/good.png", sha256=sha256, fname="good.png")
-    assert path == data.cache_dir() / "good.png" and path.read_bytes() == content
+    path = download.fetch(f"{base}/good.png", sha256=sha256, fname="good.png")
+    assert path == download.cache_dir() / "good.png" and path.read_bytes() == content
     np.testing.assert_allclose(load_image(path, min_side=1).numpy()[0, 0, 0], np.array([10, 200, 30]) / 255)
-    assert data.fetch(f"{base}/good.png", sha256=sha256, fname="good.png") == path
+    assert download.fetch(f"{base}/good.png", sha256=sha256, fname="good.png") == path
     assert requests == ["/good.png"]  # the second call used the cache
 
 
@@ -203,7 +204,7 @@ def test_download_with_wrong_hash(server):
     message = str(info.value)
     assert "hash" in message and data.EXAMPLES["van_gogh_the_starry_night"].sha256 in message
     assert f"{base}/fake.jpg" in message and "NSTLIB_DATA_DIR" in message and "\n" not in message
-    assert not (data.cache_dir() / "van_gogh_the_starry_night.jpg").exists()
+    assert not (download.cache_dir() / "van_gogh_the_starry_night.jpg").exists()
 
 
 def test_download_404_and_no_server(server):
@@ -213,7 +214,7 @@ def test_download_404_and_no_server(server):
     message = str(info.value)
     assert "404" in message and f"{base}/missing.jpg" in message and "NSTLIB_DATA_DIR" in message
     with pytest.raises(NSTError, match="Could not download http://127.0.0.1:9/x.jpg"):
-        data.fetch("http://127.0.0.1:9/x.jpg")  # nothing listens on port 9
+        download.fetch("http://127.0.0.1:9/x.jpg")  # nothing listens on port 9
 
 
 def test_load_image_from_url(server):
@@ -222,7 +223,7 @@ def test_load_image_from_url(server):
     image = load_image(f"{base}/pic.png")
     assert image.shape == (1, 32, 64, 3)
     np.testing.assert_allclose(image.numpy()[0, 5, 5], [0, 0, 1])
-    assert len(list(data.cache_dir().iterdir())) == 1  # cached
+    assert len(list(download.cache_dir().iterdir())) == 1  # cached
     (folder / "page.jpg").write_text("<html>Please log in</html>")
     with pytest.raises(NSTError, match="not an image") as info:
         load_image(f"{base}/page.jpg")
@@ -241,11 +242,11 @@ def test_non_http_scheme_refused(monkeypatch):
 def test_download_time_out_and_size_cap(server, monkeypatch):
     base, folder, _ = server
     (folder / "slow.png").write_bytes(png_bytes())
-    monkeypatch.setattr(data, "TIMEOUT", 0.5)
+    monkeypatch.setattr(download, "TIMEOUT", 0.5)
     with pytest.raises(NSTError, match="Could not download .*slow.png.*(timed out|Timeout)"):
         load_image(f"{base}/slow.png")
     (folder / "big.png").write_bytes(png_bytes(size=(400, 400)))
-    monkeypatch.setattr(data, "MAX_BYTES", 1000)
+    monkeypatch.setattr(download, "MAX_BYTES", 1000)
     with pytest.raises(NSTError, match="over the 0 MB limit|limit"):
         load_image(f"{base}/big.png")
-    assert not any(p.name.endswith("big.png") for p in data.cache_dir().iterdir())
+    assert not any(p.name.endswith("big.png") for p in download.cache_dir().iterdir())

@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from nstlib import costs
+from nstlib.core import costs
 from nstlib.config import Config
-from nstlib.data import load_example
+from nstlib.io.examples import load_example
 from nstlib.errors import NSTError
-from nstlib.multiscale import stylize_coarse_to_fine
-from nstlib.optimize import StyleTransfer, stylize
-from nstlib.presets import PRESETS, preset
+from nstlib.extensions.coarse_to_fine import stylize_coarse_to_fine
+from nstlib import StyleTransfer, stylize
+from nstlib.extensions.presets import PRESETS, preset
 
 SMALL = Config(max_dim=64, steps=8)
 
@@ -135,7 +135,7 @@ def test_stylize_coarse_to_fine_records_its_stages(vgg_weights):
 
 
 def test_unpreprocessed_input_makes_activations_far_smaller(vgg_weights):
-    from nstlib.model import FeatureExtractor
+    from nstlib import FeatureExtractor
 
     x = load_example("chelsea", max_dim=64)
     raw = FeatureExtractor(["block1_conv1"], preprocess=False)(x)["block1_conv1"]

@@ -1,4 +1,4 @@
-"""nstlib.grade: autograding synthetic notebooks (plain Python, no TensorFlow).
+"""nstlib.instructor.grade: autograding synthetic notebooks (plain Python, no TensorFlow).
 
 Kernel start-ups are the cost, so one grading run (module fixture) covers most cases:
 the solution, the student release, a wrong answer, tampered check cells, an infinite
@@ -14,9 +14,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from nstlib import grade as gr
+from nstlib.cli import instructor as cli_instructor
+from nstlib.instructor import grade as gr
 from nstlib.errors import NSTError
-from nstlib.release import release_notebook
+from nstlib.instructor.release import release_notebook
 
 TIMEOUT = 10  # seconds for a whole notebook: plenty for these, short for the infinite loop
 
@@ -228,7 +229,7 @@ def test_cell_timeout_fails_one_cell_and_the_rest_still_run(course):
 def test_cli_grade_json(course, capsys):
     root, paths = course
     parser = argparse.ArgumentParser(prog="nst")
-    gr.register(parser.add_subparsers(dest="command", required=True))
+    cli_instructor.register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["grade", str(paths["garbage"]), str(paths["nosource"]),
                               "--source", str(root / "source"), "--timeout", "5", "--json"])
     assert args.func(args) == 0
@@ -238,3 +239,12 @@ def test_cli_grade_json(course, capsys):
     assert "[2/2]" in out.err
     with pytest.raises(NSTError, match="no such folder"):
         gr.grade([paths["garbage"]], source_dir=root / "nowhere")
+
+
+def test_the_worker_is_a_module_that_imports_no_tensorflow():
+    import subprocess
+    import sys
+
+    code = ("import sys, nstlib.instructor.grade_worker as w; "
+            "assert callable(w.main) and 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

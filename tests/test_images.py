@@ -1,4 +1,4 @@
-"""nstlib.images: every odd format a user may have, every way it can fail, saving."""
+"""nstlib.io.images: every odd format a user may have, every way it can fail, saving."""
 
 import io
 import os
@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from PIL import Image
 
-from nstlib import images
+from nstlib.io import images
 from nstlib.errors import NSTError
-from nstlib.images import load_image, next_free_path, resize, resize_to, save_image, to_uint8
+from nstlib.io.images import load_image, next_free_path, resize, resize_to, save_image, to_uint8
 
 RED, BLUE = (255, 0, 0), (0, 0, 255)
 

@@ -7,14 +7,16 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from nstlib import model
+from nstlib import config
+from nstlib.core import vgg
+from nstlib.io import weights
 from nstlib.errors import NSTError
 
 
 @pytest.fixture
 def no_weights_anywhere(monkeypatch, tmp_path):
     """No env var, an empty Keras cache, and a download that fails (as offline)."""
-    monkeypatch.delenv(model.WEIGHTS_ENV, raising=False)
+    monkeypatch.delenv(weights.WEIGHTS_ENV, raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
 
     def offline(*args, **kwargs):
@@ -27,61 +29,61 @@ def no_weights_anywhere(monkeypatch, tmp_path):
 def test_lookup_order_argument_env_cache(no_weights_anywhere, vgg_weights, monkeypatch, tmp_path):
     cache = tmp_path / "keras" / "models"
     cache.mkdir(parents=True)
-    cached = cache / model.WEIGHTS_FILE
+    cached = cache / weights.WEIGHTS_FILE
     cached.write_bytes(b"stand-in")
-    assert model.find_weights() == str(cached)  # 3. the Keras cache
-    monkeypatch.setenv(model.WEIGHTS_ENV, vgg_weights)
-    assert model.find_weights() == vgg_weights  # 2. the env var beats the cache
+    assert weights.find_weights() == str(cached)  # 3. the Keras cache
+    monkeypatch.setenv(weights.WEIGHTS_ENV, vgg_weights)
+    assert weights.find_weights() == vgg_weights  # 2. the env var beats the cache
     explicit = tmp_path / "mine.h5"
     explicit.write_bytes(b"x")
-    assert model.find_weights(str(explicit)) == str(explicit)  # 1. the argument beats both
+    assert weights.find_weights(str(explicit)) == str(explicit)  # 1. the argument beats both
 
 
 def test_download_is_the_last_resort(no_weights_anywhere, monkeypatch):
     calls = []
     monkeypatch.setattr(keras.utils, "get_file", lambda *a, **k: calls.append(k) or "/downloaded.h5")
-    assert model.find_weights() == "/downloaded.h5"
-    assert calls[0]["file_hash"] == model.WEIGHTS_MD5 and calls[0]["cache_subdir"] == "models"
+    assert weights.find_weights() == "/downloaded.h5"
+    assert calls[0]["file_hash"] == weights.WEIGHTS_MD5 and calls[0]["cache_subdir"] == "models"
 
 
 def test_error_names_every_place_tried(no_weights_anywhere, monkeypatch):
-    monkeypatch.setenv(model.WEIGHTS_ENV, "/nowhere/w.h5")
+    monkeypatch.setenv(weights.WEIGHTS_ENV, "/nowhere/w.h5")
     with pytest.raises(NSTError) as e:
-        model.find_weights()
+        weights.find_weights()
     msg = str(e.value)
-    for place in ("/nowhere/w.h5", model.keras_cache_dir(), model.WEIGHTS_URL, "no internet", model.WEIGHTS_ENV):
+    for place in ("/nowhere/w.h5", weights.keras_cache_dir(), weights.WEIGHTS_URL, "no internet", weights.WEIGHTS_ENV):
         assert place in msg
 
 
 def test_missing_explicit_path_is_refused():
     with pytest.raises(NSTError, match="not found: /no/such.h5"):
-        model.find_weights("/no/such.h5")
+        weights.find_weights("/no/such.h5")
 
 
 def test_truncated_weights_file_is_refused(tmp_path):
     bad = tmp_path / "truncated.h5"
     bad.write_bytes(b"\x89HDF\r\n\x1a\n" + b"\0" * 100)
     with pytest.raises(NSTError, match="truncated"):
-        model.load_vgg19(str(bad))
+        weights.load_vgg19(str(bad))
 
 
 def test_unknown_layer_lists_the_valid_names(vgg_weights):
     with pytest.raises(ValueError, match="block5_conv4"):
-        model.FeatureExtractor(["block6_conv1"])
+        vgg.FeatureExtractor(["block6_conv1"])
 
 
 def test_vgg_is_frozen_with_imagenet_weights(vgg_weights):
-    vgg = model.load_vgg19()
+    vgg = weights.load_vgg19()
     assert not vgg.trainable and vgg.count_params() == 20_024_384
-    assert [l.name for l in vgg.layers[1:]] == list(model.LAYER_NAMES)
+    assert [l.name for l in vgg.layers[1:]] == list(config.LAYER_NAMES)
 
 
 @pytest.mark.parametrize("pooling", ["max", "avg"])
 def test_extractor_matches_full_vgg19_and_stops_at_deepest_layer(vgg_weights, pooling):
     names = ["block4_conv2", "block1_conv1", "block3_conv1"]
-    fe = model.FeatureExtractor(names, pooling=pooling)
+    fe = vgg.FeatureExtractor(names, pooling=pooling)
     # nothing past block4_conv2: input + 13 layers up to it
-    assert len(fe.model.layers) == 1 + model.LAYER_NAMES.index("block4_conv2") + 1
+    assert len(fe.model.layers) == 1 + config.LAYER_NAMES.index("block4_conv2") + 1
     image = tf.random.stateless_uniform((1, 64, 80, 3), seed=(1, 2))
     ours = fe(image)
     assert list(ours) == names
@@ -96,7 +98,7 @@ def test_extractor_matches_full_vgg19_and_stops_at_deepest_layer(vgg_weights, po
 
 
 def _reference(names, image):
-    full = keras.applications.VGG19(include_top=False, weights=os.environ.get(model.WEIGHTS_ENV) or model.find_weights())
+    full = keras.applications.VGG19(include_top=False, weights=os.environ.get(weights.WEIGHTS_ENV) or weights.find_weights())
     ref = keras.Model(full.input, [full.get_layer(n).output for n in names])
     outs = ref(keras.applications.vgg19.preprocess_input(image * 255.0))
     return dict(zip(names, outs))

@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 from nstlib.config import Config
-from nstlib.optimize import stylize
+from nstlib import stylize
 
 
 def test_adam_paints_the_style(vgg_weights, tiny_pair):

@@ -1,4 +1,4 @@
-"""nstlib.release: the student version of a notebook (synthetic notebooks, no TensorFlow)."""
+"""nstlib.instructor.release: the student version of a notebook (synthetic notebooks, no TensorFlow)."""
 
 import argparse
 from pathlib import Path
@@ -9,7 +9,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from nstlib import release as rel
+from nstlib.cli import instructor as cli_instructor
+from nstlib.instructor import release as rel
 from nstlib.errors import NSTError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -135,10 +136,14 @@ def test_release_writes_files_and_refuses_to_overwrite(tmp_path):
         rel.release([src / "03_junk.ipynb"], tmp_path / "other")
 
 
+def test_default_notebooks_are_the_course_notebooks_of_the_repository():
+    assert rel.default_notebooks() == COURSE_NOTEBOOKS
+
+
 def test_cli_release(tmp_path, capsys):
     nbformat.write(source_notebook(), tmp_path / "01_add.ipynb")
     parser = argparse.ArgumentParser(prog="nst")
-    rel.register(parser.add_subparsers(dest="command", required=True))
+    cli_instructor.register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["release", str(tmp_path / "01_add.ipynb"), "-o", str(tmp_path / "out")])
     assert args.func(args) == 0
     assert "01_add.ipynb" in capsys.readouterr().out

@@ -1,14 +1,15 @@
-"""Stylizing a clip frame by frame (nstlib.video): reading, writing, warm start."""
+"""Stylizing a clip frame by frame (nstlib.extensions.video, nstlib.io.frames): reading, writing, warm start."""
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from nstlib.config import Config
-from nstlib.data import load_example
+from nstlib.io.examples import load_example
 from nstlib.errors import NSTError
-from nstlib.images import save_image
-from nstlib.video import frame_change, read_frames, stylize_video, write_frames
+from nstlib.io.images import save_image
+from nstlib.extensions.video import frame_change, stylize_video
+from nstlib.io.frames import read_frames, write_frames
 
 
 def shifted_clip():

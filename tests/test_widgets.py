@@ -1,6 +1,6 @@
-"""nstlib.widgets.Studio driven from Python, no browser: tiny images (64 px), few steps.
+"""nstlib.studio.Studio driven from Python, no browser: tiny images (64 px), few steps.
 
-Runs the real nstlib.optimize.stylize (wrapped to count its calls) on VGG-19's real
+Runs the real nstlib.core.transfer.stylize (wrapped to count its calls) on VGG-19's real
 weights ($NSTLIB_VGG19_WEIGHTS, or Keras' cache).
 """
 
@@ -15,10 +15,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nstlib import optimize, widgets
+import nstlib.core.transfer as transfer_module
+import nstlib.studio as studio_package
 from nstlib.config import Config
 from nstlib.errors import NSTError
-from nstlib.widgets import Studio
+from nstlib.studio import Studio
 
 SIZE = 64
 
@@ -45,15 +46,15 @@ def wait_for(condition, timeout=60.0, what="the condition"):
 
 @pytest.fixture
 def calls(monkeypatch):
-    """Every call of optimize.stylize, which still runs (the Studio has no loop of its own)."""
+    """Every call of stylize(), which still runs (the Studio has no loop of its own)."""
     seen = []
-    real = optimize.stylize
+    real = transfer_module.stylize
 
     def counting(*args, **kwargs):
         seen.append((threading.current_thread().name, args[2] if len(args) > 2 else kwargs.get("config")))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(optimize, "stylize", counting)
+    monkeypatch.setattr(transfer_module, "stylize", counting)
     return seen
 
 
@@ -218,7 +219,7 @@ def test_an_unexpected_exception_is_one_line_too(studio, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("something\nbroke")
 
-    monkeypatch.setattr(optimize, "stylize", broken)
+    monkeypatch.setattr(transfer_module, "stylize", broken)
     studio.run()
     assert studio.wait(60)
     assert text(studio.status.value) == "Error: RuntimeError: something broke"
@@ -310,7 +311,7 @@ def test_save_writes_a_new_file_each_time(studio, tmp_path):
 def test_studio_helper_displays_and_returns_a_studio(monkeypatch, tmp_path):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    s = widgets.studio(steps=7, max_dim=SIZE)
+    s = studio_package.studio(steps=7, max_dim=SIZE)
     assert shown == [s] and isinstance(s, Studio) and s.config.steps == 7
     assert "application/vnd.jupyter.widget-view+json" in s._repr_mimebundle_()
     with pytest.raises(NSTError, match="not a content example"):

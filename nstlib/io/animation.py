@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import NSTError
+from ..errors import NSTError
 from .images import load_image, show_images, to_uint8, write_atomically
 
 ANIMATION_FORMATS = (".gif", ".mp4")
@@ -70,7 +70,7 @@ def _frames_array(frames):
     return np.stack(frames)
 
 
-def _ffmpeg_available():
+def ffmpeg_available():
     try:
         import imageio_ffmpeg  # noqa: F401
     except ImportError:
@@ -97,7 +97,7 @@ def save_gif(frames, path, fps=10, overwrite=False, loop=0):
         )
     if isinstance(fps, bool) or not isinstance(fps, numbers.Real) or not 0 < fps < float("inf"):
         raise NSTError(f"fps must be a number of frames per second > 0, not {fps!r}.")
-    if suffix == ".mp4" and not _ffmpeg_available():
+    if suffix == ".mp4" and not ffmpeg_available():
         raise NSTError(
             f"Cannot save {path}: writing .mp4 needs the imageio-ffmpeg package "
             "(pip install imageio-ffmpeg). Or save a .gif."

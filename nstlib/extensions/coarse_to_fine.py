@@ -10,15 +10,15 @@ at the style's scale, cheaply; each larger size then only refines the details.
 Taught in notebooks/07_beyond_the_basics.ipynb.
 """
 
-from .config import Config
-from .errors import NSTError
-from .optimize import stylize
+from ..config import Config
+from ..core.transfer import stylize
+from ..errors import NSTError
 
 
 def stylize_coarse_to_fine(content, style, sizes, steps=None, config=None, **kwargs):
     """Stylize at each size in `sizes` (increasing), each run starting from the last one's best image.
 
-    steps: one number for every size or one per size (default config.steps each).
+    steps: one number for every size, or one per size (default config.steps each).
     kwargs go to stylize (callback, stop, progress, style_weights, mask, ...). Returns the
     last size's Result, with ``stages``: one (size, steps done, seconds) per size.
     """
@@ -26,10 +26,15 @@ def stylize_coarse_to_fine(content, style, sizes, steps=None, config=None, **kwa
     sizes = [int(s) for s in sizes]
     if not sizes or sizes != sorted(sizes):
         raise NSTError(f"sizes must be increasing, e.g. 256,512,1024, not {sizes}.")
-    steps = [config.steps] * len(sizes) if steps is None else steps
-    steps = [int(steps)] * len(sizes) if isinstance(steps, (int, float)) else [int(s) for s in steps]
+    steps = [config.steps] if steps is None else steps
+    steps = [int(steps)] if isinstance(steps, (int, float)) else [int(s) for s in steps]
+    if len(steps) == 1:  # one count for every size
+        steps = steps * len(sizes)
     if len(steps) != len(sizes):
-        raise NSTError(f"Give one number of steps per size: {len(sizes)} sizes but {len(steps)} step counts.")
+        raise NSTError(
+            f"Give one number of steps per size, or one for every size: {len(sizes)} sizes but "
+            f"{len(steps)} step counts."
+        )
     previous, stages = None, []
     for size, n in zip(sizes, steps):
         result = stylize(content, style, config.replace(max_dim=size, steps=n), init_image=previous, **kwargs)

@@ -5,7 +5,7 @@ Instructor workflow:
 2. ``nst release -o release/`` writes the student versions (solutions and hidden tests removed).
 3. Hand out ``release/*.ipynb``; students fill in the ``# YOUR CODE HERE`` stubs.
 4. Collect the submissions, e.g. ``submitted/<student>/03_content_cost.ipynb``.
-5. ``nst grade submitted/*/*.ipynb`` runs them against the source check cells (:mod:`nstlib.grade`).
+5. ``nst grade submitted/*/*.ipynb`` runs them against the source check cells (:mod:`nstlib.instructor.grade`).
 
 The markers are nbgrader's, matched as whole lines once stripped of spaces:
 
@@ -22,7 +22,6 @@ notebook metadata) is kept as it is.
 
 from __future__ import annotations
 
-import argparse
 import copy
 from pathlib import Path
 
@@ -49,7 +48,7 @@ def default_notebooks() -> list[Path]:
     The repository is the one this package lives in (an editable install or a checkout);
     if it has no ``notebooks/`` folder, ``./notebooks`` of the working directory is used.
     """
-    repo_notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    repo_notebooks = Path(__file__).resolve().parents[2] / "notebooks"  # nstlib/instructor/release.py
     folder = repo_notebooks if repo_notebooks.is_dir() else Path.cwd() / "notebooks"
     return sorted(folder.glob(NOTEBOOK_GLOB))
 
@@ -176,33 +175,3 @@ def release(paths, out_dir, overwrite: bool = False) -> list[Path]:
     for target, nb in released:
         nbformat.write(nb, target)
     return [target for target, _ in released]
-
-
-def run(args: argparse.Namespace) -> int:
-    """``nst release``: release the notebooks, print one line per file, return 0."""
-    for target in release(args.notebooks, args.output, overwrite=args.overwrite):
-        print(f"released {target}")
-    return 0
-
-
-def register(subparsers) -> argparse.ArgumentParser:
-    """Add the ``release`` subcommand to an argparse `subparsers` object."""
-    parser = subparsers.add_parser(
-        "release",
-        help="write the student version of the notebooks (solutions and hidden tests removed)",
-        description=(
-            "Write the student version of each notebook: every ### BEGIN/END SOLUTION region "
-            "becomes a '# YOUR CODE HERE / raise NotImplementedError()' stub, hidden tests "
-            "and outputs are removed."
-        ),
-    )
-    parser.add_argument(
-        "notebooks",
-        nargs="*",
-        metavar="NOTEBOOKS",
-        help="source notebooks (default: notebooks/[0-9]*.ipynb of the course repository)",
-    )
-    parser.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help="folder to write to")
-    parser.add_argument("--overwrite", action="store_true", help="replace notebooks already in OUT_DIR")
-    parser.set_defaults(func=run)
-    return parser

@@ -26,10 +26,11 @@ import tensorflow as tf
 from skimage.color import rgb2yiq, yiq2rgb
 from skimage.exposure import match_histograms
 
-from .config import Config
-from .errors import NSTError
-from .images import load_image, resize_to
-from .optimize import as_image, stylize
+from ..config import Config
+from ..core.transfer import stylize
+from ..errors import NSTError
+from ..io.images import load_image, resize_to
+from ..io.sources import as_image
 
 PRESERVE_MODES = ("luminance", "histogram")
 

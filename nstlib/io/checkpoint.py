@@ -21,11 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import Config
-from .errors import NSTError
+from ..config import Config
+from ..errors import NSTError
 from .images import write_atomically
-
-COSTS = ("total", "content", "style", "tv")
 
 
 @dataclass
@@ -34,14 +32,14 @@ class Checkpoint:
     best_image: np.ndarray  # (1, H, W, 3)
     best_cost: float
     best_step: int
-    history: dict  # {"total": [...], ...}
+    history: dict  # {"total": [...], "content": [...], ...}: whatever costs the run recorded
     config: Config
     optimizer_state: list = field(default_factory=list)  # Adam's variables, in order
     extra: dict = field(default_factory=dict)
 
     @property
     def steps_done(self):
-        return len(self.history["total"])
+        return len(self.history.get("total", ()))
 
 
 def checkpoint_path_for(output):
@@ -59,7 +57,7 @@ def save_checkpoint(path, ckpt):
         "extra": ckpt.extra,
         "n_optimizer": len(ckpt.optimizer_state),
     }
-    arrays = {f"history_{k}": np.asarray(ckpt.history[k], np.float64) for k in COSTS}
+    arrays = {f"history_{k}": np.asarray(v, np.float64) for k, v in ckpt.history.items()}
     arrays.update({f"optimizer_{i}": np.asarray(v) for i, v in enumerate(ckpt.optimizer_state)})
 
     def write(tmp):
@@ -78,7 +76,8 @@ def load_checkpoint(path):
     try:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
-            history = {k: z[f"history_{k}"].tolist() for k in COSTS}
+            history = {name.removeprefix("history_"): z[name].tolist() for name in z.files
+                       if name.startswith("history_")}
             state = [z[f"optimizer_{i}"] for i in range(meta["n_optimizer"])]
             image, best = z["image"], z["best_image"]
         config = Config(**meta["config"])

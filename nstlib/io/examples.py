@@ -1,13 +1,13 @@
-"""A catalog of example images, and downloads with a sha256 check.
+"""The catalog of example images, with the facts needed to credit them.
 
-``nstlib/examples.csv`` lists every example: its role (content or style), title,
+``nstlib/io/examples.csv`` lists every example: its role (content or style), title,
 author, year, license, where it comes from and, for gallery images, a URL pinned to a
 commit and the sha256 of its bytes. Two kinds of examples:
 
 - packaged (``source`` = ``skimage`` or ``matplotlib``): files that scikit-image and
   matplotlib install, so they work offline everywhere;
 - gallery (``source`` = ``gallery``): public-domain paintings and CC0 photos, downloaded
-  once into :func:`cache_dir`, or read from the folder named by ``NSTLIB_DATA_DIR``
+  once into :func:`nstlib.io.download.cache_dir`, or read from the folder named by ``NSTLIB_DATA_DIR``
   (for machines without internet).
 
 Used throughout the notebooks and by ``nst examples``; taught nowhere: it's plumbing.
@@ -23,33 +23,11 @@ from pathlib import Path
 
 import pooch
 
-from .errors import NSTError
+from ..errors import NSTError
+from .download import fetch
 
 DATA_DIR_ENV = "NSTLIB_DATA_DIR"
-CACHE_DIR_ENV = "NSTLIB_CACHE_DIR"
 ROLES = ("content", "style")
-TIMEOUT = 30  # seconds without an answer before a download gives up
-MAX_BYTES = 64 * 2**20  # a larger download is refused: no example image needs more
-
-
-def _capped_download(url, output_file, pooch_obj=None, check_only=False):
-    """A pooch downloader: requests with a time-out, refusing more than MAX_BYTES."""
-    import requests
-
-    with requests.get(url, stream=True, timeout=TIMEOUT) as r:
-        r.raise_for_status()
-        if check_only:
-            return True
-        declared = int(r.headers.get("content-length") or 0)
-        if declared > MAX_BYTES:
-            raise ValueError(f"the file is {declared / 2**20:.1f} MB, over the {MAX_BYTES / 2**20:.0f} MB limit")
-        with open(output_file, "wb") if isinstance(output_file, (str, os.PathLike)) else output_file as f:
-            total = 0
-            for chunk in r.iter_content(chunk_size=2**16):
-                total += len(chunk)
-                if total > MAX_BYTES:
-                    raise ValueError(f"the file is over the {MAX_BYTES / 2**20:.0f} MB limit")
-                f.write(chunk)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,14 +54,6 @@ def _read_catalog():
 EXAMPLES = _read_catalog()  # {name: Example}, in the csv's order
 
 
-def cache_dir():
-    """Folder of downloaded files: $NSTLIB_CACHE_DIR, or the user's cache (pooch.os_cache).
-
-    Used by every download (examples and images.load_image's URLs); taught nowhere.
-    """
-    return Path(os.environ.get(CACHE_DIR_ENV) or pooch.os_cache("nstlib"))
-
-
 def list_examples(role=None):
     """All examples, or those of one role ("content" or "style"), in the catalog's order.
 
@@ -107,7 +77,7 @@ def get_example(name):
     close = close or [n for n in EXAMPLES if str(name).lower() in n][:3]  # "monet"
     hint = f"Did you mean {' or '.join(map(repr, close))}? " if close else ""
     raise NSTError(
-        f"Unknown example {name!r}. {hint}`nst examples` (or nstlib.data.list_examples()) "
+        f"Unknown example {name!r}. {hint}`nst examples` (or nstlib.list_examples()) "
         f"lists all {len(EXAMPLES)}."
     )
 
@@ -127,7 +97,7 @@ def example_path(name, url=None):
 
     A gallery image is read from $NSTLIB_DATA_DIR when that folder has it (its sha256
     is checked), else downloaded from ``url`` (default: the catalog's) into
-    :func:`cache_dir` and checked. Used by :func:`load_example` and the CLI.
+    :func:`nstlib.io.download.cache_dir` and checked. Used by :func:`load_example` and the CLI.
     """
     e = get_example(name)
     if e.source == "skimage":
@@ -165,38 +135,11 @@ def _gallery_path(e, url):
     )
 
 
-def fetch(url, sha256=None, fname=None, hint=""):
-    """Path of the file at url, downloaded once into :func:`cache_dir` by pooch.
-
-    With ``sha256`` the download (and any cached copy) must have that hash. Every
-    failure (no network, HTTP error, wrong hash) becomes one NSTError with the reason,
-    the URL and ``hint``. Used by :func:`example_path` and by images.load_image.
-    """
-    logger = pooch.get_logger()
-    level = logger.level
-    if sha256 is None:  # skip pooch's advice to pass a known_hash: users can't act on it
-        logger.setLevel("WARNING")
-    try:
-        path = pooch.retrieve(
-            url,
-            known_hash=f"sha256:{sha256}" if sha256 else None,
-            fname=fname,
-            path=cache_dir(),
-            downloader=_capped_download,
-        )
-    except Exception as e:  # requests' errors, pooch's hash ValueError, OSError, ...
-        reason = " ".join(str(e).split())  # one line
-        raise NSTError(f"Could not download {url}: {reason}. {hint}".strip()) from None
-    finally:
-        logger.setLevel(level)
-    return Path(path)
-
-
 def load_example(name, max_dim=None):
     """An example image as a float32 tensor (1, H, W, 3) in [0, 1] (see images.load_image).
 
     Used throughout the notebooks.
     """
-    from .images import load_image  # here: `nst examples` must not wait for TensorFlow
+    from .images import load_image  # lazy: `nst examples` must not wait for TensorFlow
 
     return load_image(example_path(name), max_dim=max_dim)

@@ -27,9 +27,8 @@
 Taught in notebooks/07_beyond_the_basics.ipynb.
 """
 
-from .config import Config
-from .costs import STYLE_LAYERS
-from .errors import NSTError
+from ..config import STYLE_LAYERS, Config
+from ..errors import NSTError
 
 PRESETS = {
     "default": Config(),

@@ -12,14 +12,7 @@ Taught in:
 
 import tensorflow as tf
 
-# Gatys et al.'s style layers with the course's equal weights lambda_l = 0.2.
-STYLE_LAYERS = (
-    ("block1_conv1", 0.2),
-    ("block2_conv1", 0.2),
-    ("block3_conv1", 0.2),
-    ("block4_conv1", 0.2),
-    ("block5_conv1", 0.2),
-)
+from ..config import STYLE_LAYERS  # noqa: F401 (the course's layers, used in notebook 04)
 
 
 def _dims(a):
@@ -130,7 +123,6 @@ def total_cost(J_content, J_style, alpha=10, beta=40):
 # The loop compares Gram matrices per position, G_hat = G / (n_H n_W), so a style image
 # of another size than the content still asks for the same statistics. With equal sizes,
 # sum((G_hat_S - G_hat_G)^2) / (4 n_C^2) is exactly the course's layer_style_cost.
-NORMALIZATIONS = ("course", "gatys", "tf-tutorial")
 
 
 def position_gram(a, mask=None):

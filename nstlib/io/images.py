@@ -20,9 +20,9 @@ import numpy as np
 import tensorflow as tf
 from PIL import Image, ImageOps
 
-from .data import fetch
-from .errors import NSTError
-from .model import MIN_SIDE
+from ..config import MIN_SIDE
+from ..errors import NSTError
+from .download import fetch
 
 # Refuse images with more pixels than this before decoding them (Pillow's own default
 # for Image.MAX_IMAGE_PIXELS): a small file may claim 100000 x 100000 pixels.
@@ -36,7 +36,7 @@ def load_image(source, max_dim=None, min_side=MIN_SIDE):
     """Any image a user may have, as a float32 tensor (1, H, W, 3) in [0, 1].
 
     ``source`` is a path (str or pathlib), an http(s) URL (downloaded once into
-    ``nstlib.data.cache_dir()``), a binary file object, a numpy array or tf.Tensor
+    ``nstlib.io.download.cache_dir()``), a binary file object, a numpy array or tf.Tensor
     of shape (H, W), (H, W, 1), (H, W, 3), (H, W, 4) or (1, H, W, 3) (uint8, uint16, or
     float in [0, 1]), or a PIL Image. With ``max_dim`` the longest side is resized to it.
     Raises NSTError if the result is smaller than ``min_side`` on a side.
@@ -226,15 +226,22 @@ def save_image(image, path, overwrite=False):
     Used by the notebooks that save results and by the CLI; taught nowhere: it's plumbing.
     """
     path = Path(path)
-    fmt = SAVE_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise NSTError(
-            f"Cannot save {path}: the name must end in {', '.join(SAVE_FORMATS)}, "
-            f"not {path.suffix or '(no extension)'!r}."
-        )
+    fmt = save_format(path)
     picture = Image.fromarray(to_uint8(image))
     options = {"quality": 95} if fmt == "JPEG" else {}
     return write_atomically(path, lambda tmp: picture.save(tmp, format=fmt, **options), overwrite)
+
+
+def save_format(path):
+    """Pillow's format for a file name that save_image can write ("PNG", "JPEG"); NSTError else."""
+    path = Path(path)
+    fmt = SAVE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise NSTError(
+            f"Cannot save {path}: the name must end in {', '.join(list(SAVE_FORMATS)[:-1])} or "
+            f"{list(SAVE_FORMATS)[-1]}, not {path.suffix or '(no extension)'!r}."
+        )
+    return fmt
 
 
 def write_atomically(path, write, overwrite=False):

@@ -2,7 +2,7 @@
 
 Instructor workflow:
 1. Edit the source notebooks in ``notebooks/``: they hold the solutions and hidden tests.
-2. ``nst release -o release/`` writes the student versions (:mod:`nstlib.release`).
+2. ``nst release -o release/`` writes the student versions (:mod:`nstlib.instructor.release`).
 3. Hand out ``release/*.ipynb``; students fill in the ``# YOUR CODE HERE`` stubs.
 4. Collect the submissions, e.g. ``submitted/<student>/03_content_cost.ipynb``.
 5. ``nst grade submitted/*/*.ipynb`` prints each exercise's points (``--json`` for a gradebook).
@@ -15,10 +15,11 @@ How a submission is graded:
   is replaced by the source's version: that puts the hidden tests back and undoes any
   edit. A check cell the student deleted is not put back: that exercise scores 0
   ("check cell missing"). A duplicated check cell is scored at its last occurrence.
-- It runs in a fresh kernel, in its own worker process, with the source notebook's
-  folder as working directory and errors allowed, so that one failing exercise does not
-  stop the others. ``timeout`` bounds the whole notebook: at the deadline the kernel is
-  killed and every check not yet finished scores 0 ("timeout").
+- It runs in a fresh kernel, in its own worker process (:mod:`.grade_execute` starts
+  :mod:`.grade_worker`), with the source notebook's folder as working directory and
+  errors allowed, so that one failing exercise does not stop the others. ``timeout``
+  bounds the whole notebook: at the deadline the kernel is killed and every check not
+  yet finished scores 0 ("timeout").
 - A check cell passes iff it ran and raised nothing (no error output, an "ok" reply).
 
 A bad submission (not JSON, not a notebook, a kernel that dies) is reported with 0,
@@ -28,14 +29,7 @@ accidents and edited check cells, but is no sandbox against deliberately hostile
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import signal
-import subprocess
-import sys
-import tempfile
-import time
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -44,19 +38,13 @@ from typing import Callable, Iterable
 import nbformat
 
 from nstlib.errors import NSTError
+from nstlib.instructor.grade_execute import MAX_ERROR_CHARS, execute, kernel_name
 
 PASSED = "passed"
 FAILED = "failed"
 NOT_RUN = "not run"
 MISSING = "check cell missing"
 TIMEOUT = "timeout"
-
-# Seconds allowed on top of `timeout` for the worker to start Python and the kernel
-# (the notebook's clock starts once the kernel is ready), and for it to wind down.
-STARTUP_ALLOWANCE = 90.0
-SHUTDOWN_GRACE = 15.0
-POLL_INTERVAL = 0.2
-MAX_ERROR_CHARS = 300
 
 
 @dataclass
@@ -152,174 +140,6 @@ def _copy_json(value):
     return json.loads(json.dumps(value))
 
 
-# --------------------------------------------------------------------------- execution
-
-# The worker runs one notebook with nbclient and reports progress as JSON lines, one per
-# event, so the parent knows which cells finished even if it has to kill everything. It
-# is a standalone script (run with `python -c`) so that it does not import nstlib, whose
-# imports may be heavy.
-_WORKER = r'''
-import json, sys
-import nbformat
-from nbclient import NotebookClient
-
-nb_path, progress_path, kernel_name, cwd, cell_timeout = sys.argv[1:6]
-cell_timeout = float(cell_timeout) or None
-progress = open(progress_path, "a", buffering=1)
-
-def emit(**event):
-    progress.write(json.dumps(event) + "\n")
-    progress.flush()
-
-def one_line(ename, evalue):
-    lines = str(evalue or "").strip().splitlines()
-    return f"{ename}: {lines[0]}" if lines else str(ename)
-
-nb = nbformat.read(nb_path, as_version=4)
-client = NotebookClient(
-    nb,
-    kernel_name=kernel_name,
-    allow_errors=True,
-    timeout=cell_timeout,
-    interrupt_on_timeout=True,
-    error_on_timeout={
-        "ename": "CellTimeoutError",
-        "evalue": f"the cell ran longer than {cell_timeout:g} s" if cell_timeout else "",
-        "traceback": [],
-    },
-    shutdown_kernel="immediate",
-    resources={"metadata": {"path": cwd}},
-)
-
-def on_notebook_start(notebook):
-    provisioner = getattr(client.km, "provisioner", None)
-    emit(event="ready", kernel_pid=getattr(provisioner, "pid", None),
-         kernel_pgid=getattr(provisioner, "pgid", None))
-
-def on_cell_execute(cell, cell_index):
-    emit(event="start", index=cell_index)
-
-def on_cell_executed(cell, cell_index, execute_reply):
-    content = (execute_reply or {}).get("content", {})
-    error = None
-    if content.get("status") == "error":
-        error = one_line(content.get("ename", "Error"), content.get("evalue"))
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error" and error is None:
-            error = one_line(output.get("ename", "Error"), output.get("evalue"))
-    emit(event="done", index=cell_index, error=error)
-
-client.on_notebook_start = on_notebook_start
-client.on_cell_execute = on_cell_execute
-client.on_cell_executed = on_cell_executed
-try:
-    client.execute()
-except BaseException as exc:
-    emit(event="error", error=f"{type(exc).__name__}: {exc}".strip().splitlines()[0])
-emit(event="end")
-'''
-
-
-@dataclass
-class _Run:
-    """What the worker reported: finished cells' errors (None = ok), and how it ended."""
-
-    done: dict[int, str | None]
-    timed_out: bool
-    error: str
-
-
-def _read_events(path: Path) -> list[dict]:
-    events = []
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        return events
-    for line in text.splitlines():
-        try:
-            events.append(json.loads(line))
-        except ValueError:
-            pass  # a line cut short by a kill
-    return events
-
-
-def _kill_group(pgid) -> None:
-    if not pgid:
-        return
-    try:
-        os.killpg(int(pgid), signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, OSError):
-        pass
-
-
-def _kill_kernel(events: list[dict]) -> None:
-    for event in events:
-        if event.get("event") == "ready":
-            _kill_group(event.get("kernel_pgid") or event.get("kernel_pid"))
-
-
-def _execute(run_nb, kernel_name: str, cwd: Path, timeout: float, cell_timeout: float | None) -> _Run:
-    """Execute `run_nb` in a worker process and a fresh kernel within `timeout` seconds."""
-    with tempfile.TemporaryDirectory(prefix="nst-grade-") as tmp:
-        tmp = Path(tmp)
-        nb_path, progress, log = tmp / "run.ipynb", tmp / "progress.jsonl", tmp / "worker.log"
-        nbformat.write(run_nb, nb_path)
-        env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), PYDEVD_DISABLE_FILE_VALIDATION="1")
-        command = [sys.executable, "-c", _WORKER, str(nb_path), str(progress), kernel_name, str(cwd),
-                   str(cell_timeout or 0)]
-        with open(log, "wb") as log_file:
-            worker = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
-                                      stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        timed_out = False
-        try:
-            deadline = time.monotonic() + STARTUP_ALLOWANCE + timeout
-            ready = False
-            while worker.poll() is None:
-                now = time.monotonic()
-                if not ready and any(e.get("event") == "ready" for e in _read_events(progress)):
-                    ready, deadline = True, now + timeout
-                if now > deadline:
-                    timed_out = True
-                    _kill_kernel(_read_events(progress))  # the worker then sees a dead kernel and ends
-                    break
-                time.sleep(POLL_INTERVAL)
-            try:
-                worker.wait(SHUTDOWN_GRACE)
-            except subprocess.TimeoutExpired:
-                _kill_group(worker.pid)
-                worker.wait()
-        finally:
-            if worker.poll() is None:  # interrupted (e.g. Ctrl-C): leave nothing running
-                _kill_group(worker.pid)
-                _kill_kernel(_read_events(progress))
-                worker.wait()
-        events = _read_events(progress)
-        if not any(e.get("event") == "end" for e in events):
-            _kill_kernel(events)  # the worker died without shutting its kernel down
-        done = {e["index"]: e.get("error") for e in events if e.get("event") == "done"}
-        errors = [e.get("error") or "" for e in events if e.get("event") == "error"]
-        error = errors[0] if errors else ""
-        if not timed_out and not error and not any(e.get("event") == "end" for e in events):
-            tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-            error = f"the grading worker crashed (exit code {worker.returncode})" + (
-                f": {tail[-1]}" if tail else "")
-        return _Run(done=done, timed_out=timed_out, error=error[:MAX_ERROR_CHARS])
-
-
-def _kernel_name(source_nb) -> str:
-    """The source notebook's kernel if it is installed here, else python3."""
-    name = (source_nb.get("metadata", {}).get("kernelspec") or {}).get("name")
-    if name and name != "python3":
-        try:
-            from jupyter_client.kernelspec import KernelSpecManager
-
-            if name in KernelSpecManager().find_kernel_specs():
-                return name
-        except Exception:
-            pass
-    return "python3"
-
-
 # --------------------------------------------------------------------------- grading
 
 
@@ -344,7 +164,7 @@ def grade_one(path, source_nb, source_path: Path, timeout: float = 600,
         message = f"not a readable notebook ({type(exc).__name__}: {exc})".splitlines()[0]
         return _fail_all(report, graded, NOT_RUN, message[:MAX_ERROR_CHARS])
     try:
-        result = _execute(run_nb, _kernel_name(source_nb), source_path.parent.resolve(), timeout, cell_timeout)
+        result = execute(run_nb, kernel_name(source_nb), source_path.parent.resolve(), timeout, cell_timeout)
     except Exception as exc:  # e.g. no disk space for the temporary files
         return _fail_all(report, graded, NOT_RUN, f"could not run: {type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS])
     for grade_id, points in graded:
@@ -419,7 +239,8 @@ def grade(submissions: Iterable, source_dir="notebooks", timeout: float = 600,
 # --------------------------------------------------------------------------- output
 
 
-def _num(x: float) -> str:
+def num(x: float) -> str:
+    """A score as it is shown: 2, 0.5."""
     return f"{x:g}"
 
 
@@ -428,12 +249,12 @@ def format_report(report: Report) -> str:
     lines = [report.file]
     width = max([len(e.grade_id) for e in report.exercises] + [5])
     for e in report.exercises:
-        score = f"{_num(e.earned)}/{_num(e.points)}"
+        score = f"{num(e.earned)}/{num(e.points)}"
         detail = f"{e.status}: {e.error}" if e.error and e.status != PASSED else e.status
         lines.append(f"  {e.grade_id:<{width}}  {score:>7}  {detail}")
     if report.error:
         lines.append(f"  {'error':<{width}}  {'':>7}  {report.error}")
-    lines.append(f"  {'total':<{width}}  {_num(report.total) + '/' + _num(report.max):>7}")
+    lines.append(f"  {'total':<{width}}  {num(report.total) + '/' + num(report.max):>7}")
     return "\n".join(lines)
 
 
@@ -445,45 +266,3 @@ def format_table(reports: list[Report]) -> str:
 def to_json(reports: list[Report]) -> str:
     """The reports as a JSON list of objects (file, source, exercises, total, max, error)."""
     return json.dumps([asdict(r) for r in reports], indent=2)
-
-
-# --------------------------------------------------------------------------- CLI
-
-
-def run(args: argparse.Namespace) -> int:
-    """``nst grade``: grade the submissions, print the table (or JSON) and return 0."""
-    count, done = len(args.submissions), 0
-
-    def show(report: Report) -> None:
-        nonlocal done
-        done += 1
-        print(f"[{done}/{count}] {report.file}: {_num(report.total)}/{_num(report.max)}",
-              file=sys.stderr, flush=True)
-
-    reports = grade(args.submissions, source_dir=args.source, timeout=args.timeout,
-                    cell_timeout=args.cell_timeout, progress=show)
-    print(to_json(reports) if args.json else format_table(reports))
-    return 0
-
-
-def register(subparsers) -> argparse.ArgumentParser:
-    """Add the ``grade`` subcommand to an argparse `subparsers` object."""
-    parser = subparsers.add_parser(
-        "grade",
-        help="run students' notebooks against the source check cells and print their points",
-        description=(
-            "Grade each submitted notebook against the source notebook of the same file name: "
-            "check cells are restored from the source (hidden tests included), the notebook "
-            "runs in a fresh kernel, and each check cell that raises nothing earns its points."
-        ),
-    )
-    parser.add_argument("submissions", nargs="+", metavar="SUBMISSIONS", help="students' notebooks")
-    parser.add_argument("--source", default="notebooks", metavar="DIR",
-                        help="folder of the source notebooks (default: notebooks)")
-    parser.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
-                        help="time limit for a whole notebook (default: 600)")
-    parser.add_argument("--cell-timeout", type=float, default=None, metavar="SECONDS",
-                        help="time limit for each cell (default: none but --timeout)")
-    parser.add_argument("--json", action="store_true", help="print the reports as JSON")
-    parser.set_defaults(func=run)
-    return parser

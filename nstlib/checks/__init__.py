@@ -1,0 +1,47 @@
+"""The exercises' checks: one call per exercise, one line of verdict.
+
+    >>> nstlib.checks.check_gram_matrix(gram_matrix)
+    ✓ gram_matrix: all checks passed
+
+Each check runs the student's function on fixed, seeded inputs and compares it with
+the reference in :mod:`nstlib.core.costs`. Beyond the value it checks what the training
+loop will need later: the result is a ``tf.Tensor`` of the right shape (not numpy),
+a gradient flows back through it, and the function also works inside a
+``tf.function`` whose input sizes are unknown and on symbolic Keras tensors
+(``keras.Input``). Where it applies, f(A, A) must be 0.
+
+A failed check raises :class:`CheckFailed` (an ``AssertionError``) whose message
+names the likely mistake and how to fix it, e.g. "the value is 4x too large: did you
+forget the 4 in 1/(4 n_H n_W n_C)?". An exercise still holding its stub raises
+:class:`NotImplementedYet`. In IPython and Jupyter both show as one line, without a
+traceback, yet the cell still fails (an autograder counts it as failed).
+
+The files:
+
+    harness.py            what every check shares: CheckFailed, NotImplementedYet,
+                          calling the student's code, the tensor, value, gradient,
+                          symbolic and f(a, a) = 0 tests
+    stand_in.py           StandInExtractor, a tiny random convnet standing in for VGG-19
+    nb03_content.py       notebook 03: check_content_cost
+    nb04_style.py         notebook 04: check_gram_matrix, check_layer_style_cost,
+                          check_style_cost
+    nb05_optimization.py  notebook 05: check_total_cost, check_train_step
+
+To check another notebook's exercises, add ``nbNN_<topic>.py`` with its ``check_*``
+functions built on the harness, and re-export them below: the notebooks call
+``nstlib.checks.check_<exercise>(<exercise>)``.
+"""
+
+from .harness import CheckFailed, NotImplementedYet
+from .stand_in import StandInExtractor
+
+from .nb03_content import check_content_cost
+from .nb04_style import check_gram_matrix, check_layer_style_cost, check_style_cost
+from .nb05_optimization import check_total_cost, check_train_step
+
+__all__ = [
+    "CheckFailed", "NotImplementedYet", "StandInExtractor",
+    "check_content_cost",
+    "check_gram_matrix", "check_layer_style_cost", "check_style_cost",
+    "check_total_cost", "check_train_step",
+]

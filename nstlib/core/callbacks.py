@@ -1,0 +1,102 @@
+"""What the training loop calls after each step: progress, previews, checkpoints, stops.
+
+A callback has three methods, each optional to override:
+
+- ``on_start(run)``: before the first step;
+- ``on_step(run, image, costs)``: after each step, with the image *before* that step's
+  update and its costs (floats); a returned message ends the run (None goes on);
+- ``on_end(run)``: after the last step, however the run ended.
+
+``run`` is the loop's :class:`~nstlib.core.loop.Run`: its history, best image, config.
+Taught in notebooks/05_full_optimization.ipynb (the preview is a callback).
+"""
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ..io.checkpoint import Checkpoint, save_checkpoint
+
+
+class Callback:
+    """The do-nothing callback; subclass it and override what you need."""
+
+    def on_start(self, run):
+        pass
+
+    def on_step(self, run, image, costs):
+        return None
+
+    def on_end(self, run):
+        pass
+
+
+class ProgressBar(Callback):
+    """A tqdm bar (terminal or notebook) with the total cost every 10 steps."""
+
+    def __init__(self, total, desc="stylize"):
+        self.total, self.desc, self.bar = total, desc, None
+
+    def on_start(self, run):
+        self.bar = tqdm(total=self.total, initial=run.steps_done, desc=self.desc, unit="step")
+
+    def on_step(self, run, image, costs):
+        self.bar.update(1)
+        if run.steps_done % 10 == 0 or run.steps_done == self.total:
+            self.bar.set_postfix(cost=f"{costs['total']:.4g}", refresh=False)
+
+    def on_end(self, run):
+        self.bar.close()
+
+
+class EverySteps(Callback):
+    """fn(step, image, costs) every `every` steps and at the last one; True ends the run.
+
+    This is ``stylize(..., callback=fn, callback_every=every)``: previews, animations.
+    """
+
+    def __init__(self, fn, every=10):
+        self.fn, self.every = fn, every
+
+    def on_step(self, run, image, costs):
+        step = run.steps_done
+        if (step % self.every == 0 or step == run.config.steps) and self.fn(step, image, costs):
+            return "Stopped by the callback."
+        return None
+
+
+class StopRequest(Callback):
+    """Ends the run when `stop` (a threading.Event, or a function returning True) says so."""
+
+    def __init__(self, stop):
+        self.stop = stop
+
+    def on_step(self, run, image, costs):
+        requested = self.stop.is_set() if hasattr(self.stop, "is_set") else bool(self.stop())
+        return f"Stopped on request after {run.steps_done} steps." if requested else None
+
+
+class Checkpointer(Callback):
+    """Saves the run's state to `path` every `every` steps, and when it ends early.
+
+    extra: what the caller wants back on resuming (the CLI: the images and the output).
+    See nstlib.io.checkpoint.
+    """
+
+    def __init__(self, path, every=None, extra=None):
+        self.path, self.every, self.extra = path, every, dict(extra or {})
+
+    def on_step(self, run, image, costs):
+        if self.every and run.steps_done % self.every == 0:
+            self.save(run)
+
+    def on_end(self, run):
+        if run.stopped:  # keep what an early end would otherwise lose
+            self.save(run)
+
+    def save(self, run):
+        state = [v.numpy() for v in run.optimizer.variables] if run.optimizer is not None else []
+        save_checkpoint(self.path, Checkpoint(
+            image=run.image.numpy(), best_image=np.asarray(run.best_image), best_cost=run.best_cost,
+            best_step=run.best_step, history=run.history, config=run.config,
+            optimizer_state=state, extra=self.extra,
+        ))

@@ -356,7 +356,7 @@ def test_save_refuses_to_overwrite(tmp_path):
 
 
 def test_save_bad_extension(tmp_path):
-    with pytest.raises(NSTError, match=r"\.png, \.jpg, \.jpeg"):
+    with pytest.raises(NSTError, match=r"\.png, \.jpg or \.jpeg, not '\.gif'"):
         save_image(np.zeros((32, 32, 3)), tmp_path / "out.gif")
     assert not os.listdir(tmp_path)
 

@@ -1,16 +1,18 @@
 """Speed and memory of nstlib's training loop beside a loop written as TensorFlow's tutorial.
 
-    python benchmarks/benchmark.py              # the Markdown table (about 15 minutes on 2 CPU cores)
+    python benchmarks/benchmark.py              # the Markdown tables (about 25 minutes on 2 CPU cores)
     python benchmarks/benchmark.py --json       # the same as JSON
     python benchmarks/benchmark.py --quick      # small sizes, a smoke test of the script
 
-Both loops run in this process on the same images (astronaut, Hubble Deep Field) and
-sizes. Rows:
-- seconds per step at 256 and 512 px (median of timed steps after a warm-up), the
-  ratio nstlib / tutorial, FLOPs per step from the layer shapes (forward to the deepest
-  layer used, plus the gradient with respect to the input: about twice the forward),
-  and the achieved GFLOP/s beside this machine's measured matmul and 3x3 convolution
-  peaks (float32 and bfloat16);
+Both loops run on the same images (astronaut, Hubble Deep Field) and sizes. Rows:
+- the machine (benchmarks/machine.py): CPU model, instruction sets, precision path;
+- seconds per step at 256 and 512 px in this process (median of timed steps after a
+  warm-up): the tutorial's, main's before this release (TensorFlow's gradient kernels),
+  this release's, with the ratios to the tutorial's and the achieved GFLOP/s (FLOPs
+  per step from the layer shapes) beside this machine's measured matmul and 3x3
+  convolution peaks (float32 and bfloat16);
+- seconds per step through the command line at 512 px: the difference of a 12-step and a
+  4-step run of `nst stylize --preset plain` and of the tutorial's loop as a script;
 - the time to reach the cost the tutorial's loop reaches after 500 steps at 256 px,
   both measured with the tutorial's cost function (nstlib runs its "tf-tutorial"
   preset, which is that cost, with its own optimizer choices);
@@ -24,24 +26,25 @@ variation weight 30, Adam(0.02, beta_1=0.99, epsilon=0.1)), written here as it i
 import argparse
 import json
 import os
-import platform
-import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nstlib import import_tensorflow_quietly  # noqa: E402
 
 import_tensorflow_quietly()
 import tensorflow as tf  # noqa: E402
+from machine import describe  # noqa: E402
 
 from nstlib import load_example, stylize  # noqa: E402
 from nstlib.config import LAYER_NAMES  # noqa: E402
-from nstlib.io.weights import load_vgg19  # noqa: E402
 from nstlib.extensions.presets import preset  # noqa: E402
+from nstlib.io.weights import load_vgg19  # noqa: E402
 
 CONTENT_LAYERS = ["block5_conv2"]
 STYLE_LAYERS = [f"block{i}_conv1" for i in range(1, 6)]
@@ -141,15 +144,48 @@ def seconds_per_step(step, warmup=3, timed=10):
     return statistics.median(times)
 
 
-def nstlib_step(content, style, config):
-    """A step of nstlib's loop (the function stylize runs), for timing."""
-    from nstlib import StyleTransfer
-    from nstlib.core.loop import make_adam_step, make_optimizer
+def nstlib_step(content, style, config, gradient="auto"):
+    """A step of nstlib's loop (the traced function stylize runs), for timing.
 
-    problem = StyleTransfer(content, style, config)
-    image = tf.Variable(content)
-    step = make_adam_step(problem, image, make_optimizer(config), config.jit_compile)
-    return lambda: step()[1]["total"]
+    gradient: the extractor's input gradient, "auto" (this release: measured), "tensorflow"
+    (TensorFlow's own kernels, as main computed it before) or "forward".
+    """
+    from nstlib import StyleTransfer
+    from nstlib.core.adam import AdamState
+    from nstlib.core.loop import adam_step
+    from nstlib.core.vgg import FeatureExtractor
+
+    extractor = FeatureExtractor(config.layer_names, pooling=config.pooling, preprocess=config.preprocess,
+                                 precision=config.precision, input_gradient=gradient)
+    problem = StyleTransfer(content, style, config, extractor)
+    state = {"image": content, "adam": AdamState.zeros(content.shape)}
+
+    def step():
+        state["image"], state["adam"], costs = adam_step(problem, state["image"], state["adam"], config)
+        return costs["total"]
+
+    return step
+
+
+def cli_seconds_per_step(size, command, short=4, long=12):
+    """Seconds per step of a command line, from the difference of a long and a short run
+    (both pay the same start-up: Python, TensorFlow, the weights, tracing)."""
+    times = {}
+    for n in (short, long):
+        start = time.perf_counter()
+        subprocess.run(command(size, n), check=True, capture_output=True, env=os.environ)
+        times[n] = time.perf_counter() - start
+    return (times[long] - times[short]) / (long - short)
+
+
+def nst_command(size, steps):
+    out = os.path.join(tempfile.mkdtemp(), "out.png")
+    return [sys.executable, "-m", "nstlib", "stylize", "--preset", "plain", "--size", str(size),
+            "--steps", str(steps), "--quiet", "-o", out]
+
+
+def tutorial_command(size, steps):
+    return [sys.executable, os.path.abspath(__file__), "--tutorial-steps", str(steps), "--tutorial-size", str(size)]
 
 
 def time_to_cost(content, style, target, config, limit, judge, coarse=None):
@@ -195,13 +231,15 @@ def same_picture(size, steps):
 
 def peak_memory_mb(size, which):
     """Peak resident memory (MB) of a fresh process doing a few steps at `size`."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    step = ("b.TutorialLoop(c, s).train_step" if which == "tutorial"
+            else f"b.nstlib_step(c, s, b.NSTLIB_DEFAULT.replace(max_dim={size}))")
     code = (
-        "import sys, resource; sys.path.insert(0, %r); import benchmark as b; "
-        "c, s = b.images(%d); "
-        "step = b.TutorialLoop(c, s).train_step if %r == 'tutorial' else b.nstlib_step(c, s, b.NSTLIB_DEFAULT.replace(max_dim=%d)); "
+        f"import sys, resource; sys.path.insert(0, {here!r}); import benchmark as b; "
+        f"c, s = b.images({size}); step = {step}; "
         "[float(step()) for _ in range(3)]; "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
-    ) % (os.path.dirname(os.path.abspath(__file__)), size, which, size)
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ)
     if out.returncode != 0:
         return None
@@ -213,27 +251,25 @@ from nstlib.config import Config  # noqa: E402
 NSTLIB_DEFAULT = Config()  # what a user gets by default
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
-    ap.add_argument("--quick", action="store_true", help="small sizes and few steps (checks the script)")
-    args = ap.parse_args()
-    sizes = (64, 128) if args.quick else (256, 512)
-    ttc_size, ttc_steps = (64, 20) if args.quick else (256, 500)
-    mem_sizes = (128,) if args.quick else (512, 1024)
-
-    rows, peaks = [], {d: peak_gflops(d) for d in ("float32", "bfloat16")}
+def per_step_rows(sizes):
+    """In process, the same images: the tutorial's step, main's (TensorFlow's input
+    gradient), this release's (the measured choice), at each size."""
+    rows = []
     for size in sizes:
         content, style = images(size)
         tut = seconds_per_step(TutorialLoop(content, style).train_step)
+        main_step = seconds_per_step(nstlib_step(content, style, NSTLIB_DEFAULT.replace(max_dim=size), "tensorflow"))
         ours = seconds_per_step(nstlib_step(content, style, NSTLIB_DEFAULT.replace(max_dim=size)))
         h, w = content.shape[1:3]
         f_tut = step_flops(h, w, "block5_conv2")
         f_ours = step_flops(h, w, max(NSTLIB_DEFAULT.layer_names, key=LAYER_NAMES.index))
-        rows.append({"size": size, "tutorial_s_per_step": tut, "nstlib_s_per_step": ours, "ratio": ours / tut,
-                     "tutorial_gflop_per_step": f_tut / 1e9, "nstlib_gflop_per_step": f_ours / 1e9,
+        rows.append({"size": size, "tutorial_s_per_step": tut, "main_s_per_step": main_step,
+                     "nstlib_s_per_step": ours, "ratio": ours / tut, "main_ratio": main_step / tut,
                      "tutorial_gflops": f_tut / tut / 1e9, "nstlib_gflops": f_ours / ours / 1e9})
+    return rows
 
+
+def time_to_cost_rows(ttc_size, ttc_steps):
     content, style = images(ttc_size)
     tutorial = TutorialLoop(content, style)
     start = time.perf_counter()
@@ -252,26 +288,59 @@ def main():
     ):
         seconds, steps = time_to_cost(content, style, target, cfg, limit=3 * tut_time, judge=tutorial.loss, coarse=start)
         ttc[name] = {"seconds": seconds, "steps": steps, "ratio": None if seconds is None else seconds / tut_time}
+    return ttc
 
+
+def run_tutorial(size, steps):
+    """The tutorial's loop as a script does it: load, build, `steps` steps (for the CLI rows)."""
+    content, style = images(size)
+    loop = TutorialLoop(content, style)
+    for _ in range(steps):
+        float(loop.train_step())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    ap.add_argument("--quick", action="store_true", help="small sizes and few steps (checks the script)")
+    ap.add_argument("--tutorial-steps", type=int, help=argparse.SUPPRESS)  # the CLI rows' tutorial script
+    ap.add_argument("--tutorial-size", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.tutorial_steps:
+        return run_tutorial(args.tutorial_size, args.tutorial_steps)
+    sizes = (64, 128) if args.quick else (256, 512)
+    ttc_size, ttc_steps = (64, 20) if args.quick else (256, 500)
+    mem_sizes = (128,) if args.quick else (512, 1024)
+    peaks = {d: peak_gflops(d) for d in ("float32", "bfloat16")}
+    rows = per_step_rows(sizes)
+    cli = [{"size": size, "tutorial": cli_seconds_per_step(size, tutorial_command),
+            "nstlib": cli_seconds_per_step(size, nst_command)} for size in sizes[-1:]]
+    ttc = time_to_cost_rows(ttc_size, ttc_steps)
     same = same_picture(ttc_size, 20 if args.quick else 200)
-    memory = [{"size": s, "tutorial_mb": peak_memory_mb(s, "tutorial"), "nstlib_mb": peak_memory_mb(s, "nstlib")} for s in mem_sizes]
-    report = {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, TensorFlow {tf.__version__}, "
-                         f"{'GPU' if tf.config.list_physical_devices('GPU') else 'CPU'}",
-              "peaks_gflops": peaks, "per_step": rows, "time_to_cost": ttc, "same_picture": same, "memory": memory}
+    memory = [{"size": s, "tutorial_mb": peak_memory_mb(s, "tutorial"), "nstlib_mb": peak_memory_mb(s, "nstlib")}
+              for s in mem_sizes]
+    report = {"machine": describe(), "peaks_gflops": peaks, "per_step": rows, "cli": cli,
+              "time_to_cost": ttc, "same_picture": same, "memory": memory}
     print(json.dumps(report, indent=2) if args.json else markdown(report))
 
 
 def markdown(r):
     p = r["peaks_gflops"]
-    out = [f"Machine: {r['machine']}. Peaks: matmul {p['float32']['matmul']:.0f} GFLOP/s (float32), "
-           f"{p['bfloat16']['matmul']:.0f} (bfloat16); 3x3 conv {p['float32']['conv3x3']:.0f} (float32), "
-           f"{p['bfloat16']['conv3x3']:.0f} (bfloat16).", "",
-           "| size | tutorial s/step | nstlib s/step | ratio | GFLOP/step (tutorial, nstlib) | GFLOP/s (tutorial, nstlib) |",
-           "|---|---|---|---|---|---|"]
+    out = [f"Machine: {r['machine']}.", "",
+           f"Peaks: matmul {p['float32']['matmul']:.0f} GFLOP/s (float32), {p['bfloat16']['matmul']:.0f} (bfloat16); "
+           f"3x3 conv {p['float32']['conv3x3']:.0f} (float32), {p['bfloat16']['conv3x3']:.0f} (bfloat16).", "",
+           "In process (median of timed steps after a warm-up):", "",
+           "| size | tutorial s/step | main s/step (ratio) | this release s/step (ratio) | GFLOP/s (tutorial, this release) |",
+           "|---|---|---|---|---|"]
     for row in r["per_step"]:
-        out.append(f"| {row['size']} px | {row['tutorial_s_per_step']:.3f} | {row['nstlib_s_per_step']:.3f} | {row['ratio']:.2f} | "
-                   f"{row['tutorial_gflop_per_step']:.0f}, {row['nstlib_gflop_per_step']:.0f} | "
+        out.append(f"| {row['size']} px | {row['tutorial_s_per_step']:.3f} | {row['main_s_per_step']:.3f} "
+                   f"({row['main_ratio']:.2f}) | {row['nstlib_s_per_step']:.3f} ({row['ratio']:.2f}) | "
                    f"{row['tutorial_gflops']:.0f}, {row['nstlib_gflops']:.0f} |")
+    out += ["", "Through the command line (the difference of a 12-step and a 4-step run, start-up cancelled):", "",
+            "| size | tutorial's loop as a script | nst stylize --preset plain | ratio |", "|---|---|---|---|"]
+    for row in r["cli"]:
+        out.append(f"| {row['size']} px | {row['tutorial']:.3f} s/step | {row['nstlib']:.3f} s/step | "
+                   f"{row['nstlib'] / row['tutorial']:.2f} |")
     t = r["time_to_cost"]
     out += ["", f"Time to reach the tutorial loop's cost after {t['tutorial_steps']} steps at {t['size']} px "
                 f"({t['target_cost']:.4g}, the tutorial's cost function): tutorial {t['tutorial_seconds']:.1f} s.", "",

@@ -20,8 +20,8 @@ from nstlib import import_tensorflow_quietly  # noqa: E402
 
 import_tensorflow_quietly()
 
-from nstlib.config import Config  # noqa: E402
 from nstlib import next_free_path, save_image, stylize  # noqa: E402
+from nstlib.config import Config  # noqa: E402
 
 
 def main():

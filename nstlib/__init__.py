@@ -55,7 +55,7 @@ def import_tensorflow_quietly():
 if "ipykernel" in sys.modules:  # in a notebook: keep the first cell's output clean
     import_tensorflow_quietly()
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the one place the version is written (pyproject.toml reads it)
 
 _SUBPACKAGES = ("config", "errors", "core", "io", "extensions", "studio", "checks", "instructor", "cli")
 # name -> the module that defines it

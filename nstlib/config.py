@@ -44,6 +44,7 @@ STYLE_LAYERS = tuple((f"block{b}_conv1", 0.2) for b in range(1, 6))
 POOLINGS = ("max", "avg")
 PRECISIONS = ("float32", "bfloat16", "auto")
 NORMALIZATIONS = ("course", "gatys", "tf-tutorial")
+STYLE_LOSSES = ("gram", "w2")
 OPTIMIZERS = ("adam", "lbfgs")
 INITS = ("content", "noise", "style")
 
@@ -75,19 +76,33 @@ class Config:
     pooling: str = _setting("max", "VGG-19's poolings: max (Keras') or avg (Gatys et al.)", choices=POOLINGS)
     preprocess: bool = _setting(True, "ImageNet preprocessing, as VGG-19 was trained (--no-preprocess feeds [0, 1] pixels)")
     normalization: str = _setting("course", "how the costs are normalized", choices=NORMALIZATIONS)
+    style_loss: str = _setting("gram", "gram (Gatys et al.'s Gram matrices) or w2 (Wasserstein-2 between the "
+                               "features' Gaussians: means and covariances)", choices=STYLE_LOSSES)
     # how much each cost counts: J = alpha J_content + beta J_style + tv_weight J_tv
     alpha: float = _setting(10.0, "content weight α")
     beta: float = _setting(1e-3, "style weight β (the course's 40 assumes [0, 1] inputs; see notebook 05)")
     tv_weight: float = _setting(0.0, "total variation weight")
+    temporal_weight: float = _setting(0.0, "video: weight of the temporal cost (the frame against the "
+                                      "previous stylized frame warped along the optical flow)")
     # how the image is optimized
     optimizer: str = _setting("adam", "adam, or lbfgs (SciPy's L-BFGS-B)", choices=OPTIMIZERS)
     learning_rate: float = _setting(0.02, "Adam's step size, on pixels in [0, 1]", flag="--lr")
     adam_beta1: float = _setting(0.99, "Adam's β1 (the TensorFlow tutorial's; Keras' default is 0.9)")
     adam_epsilon: float = _setting(0.1, "Adam's ε (the TensorFlow tutorial's; Keras' default is 1e-7)")
     steps: int = _setting(300, "optimization steps")
+    ema: float = _setting(0.0, "the result is the moving average of the images with this decay, e.g. 0.99 "
+                          "(0: the image of lowest cost)")
     init: str = _setting("content", "the starting image: content, noise (content plus noise) or style", choices=INITS)
     noise_ratio: float = _setting(0.6, "with --init noise: the share of noise")
     max_dim: int = _setting(512, "the longest side of the images, in pixels", flag="--size")
+    # coarse to fine (nstlib.core.schedule): coarse_steps at min_size, min_size * scale_factor, ...
+    min_size: int = _setting(0, "coarse to fine: the first size, in pixels (0: one size, max_dim)")
+    scale_factor: float = _setting(2.0, "coarse to fine: each size is this many times the last")
+    coarse_steps: int = _setting(100, "coarse to fine: steps at each size below max_dim")
+    detail: bool = _setting(False, "coarse to fine: add the content's fine detail to each upsampled result")
+    warm_start: bool = _setting(False, "coarse to fine: Adam keeps its moments (resized) from the last size")
+    time_budget: float = _setting(0.0, "seconds the whole run may take (0: no limit); the steps fit it",
+                                  flag="--time")
     seed: int = _setting(0, "random seed (of the noise start)")
     jit_compile: bool = _setting(False, "XLA for the step (see benchmarks/ for when it pays)")
     precision: str = _setting("auto", "VGG-19's arithmetic; auto is bfloat16 on CPUs that have it", choices=PRECISIONS)
@@ -123,14 +138,22 @@ class Config:
         for name in ("alpha", "beta", "learning_rate"):
             _positive(name, getattr(self, name))
         _number("tv_weight", self.tv_weight, low=0.0)
+        _number("temporal_weight", self.temporal_weight, low=0.0)
         _number("noise_ratio", self.noise_ratio, low=0.0, high=1.0)
         _number("adam_beta1", self.adam_beta1, low=0.0, high=0.999999)
+        _number("ema", self.ema, low=0.0, high=0.9999)
         _positive("adam_epsilon", self.adam_epsilon)
-        for name in ("preprocess", "jit_compile"):
+        for name in ("preprocess", "jit_compile", "detail", "warm_start"):
             if not isinstance(getattr(self, name), bool):
                 raise NSTError(f"{name} must be True or False, not {getattr(self, name)!r}.")
         _integer("steps", self.steps, low=1)
         _integer("max_dim", self.max_dim, low=MIN_SIDE, high=4096)
+        _integer("min_size", self.min_size, low=0, high=4096)
+        if 0 < self.min_size < MIN_SIDE:
+            raise NSTError(f"min_size must be 0 (one size) or at least {MIN_SIDE} pixels, not {self.min_size}.")
+        _number("scale_factor", self.scale_factor, low=1.1, high=4.0)
+        _integer("coarse_steps", self.coarse_steps, low=1)
+        _number("time_budget", self.time_budget, low=0.0)
         _integer("seed", self.seed, low=0)
         for f in dataclasses.fields(self):
             if f.metadata.get("choices"):

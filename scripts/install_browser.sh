@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if ! python -c "import playwright" 2>/dev/null; then
   echo "install_browser.sh: installing the playwright Python package..."
-  python -m pip install --quiet playwright || echo "install_browser.sh: WARNING: pip install playwright failed" >&2
+  python -m pip install --quiet -c requirements/dev.txt playwright || echo "install_browser.sh: WARNING: pip install playwright failed" >&2
 fi
 
 if [ ! -x /usr/bin/chromium ]; then

@@ -4,11 +4,11 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
+from nstlib import stylize
+from nstlib.errors import NSTError
 from nstlib.io import animation
 from nstlib.io.animation import FrameRecorder, before_after, save_gif
 from nstlib.io.examples import load_example
-from nstlib.errors import NSTError
-from nstlib import stylize
 
 
 def frames(n=3, size=(40, 48)):

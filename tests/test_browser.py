@@ -202,7 +202,7 @@ def _run_cell(page, cell, timeout=120):
     key is pressed again, up to 3 times, only while the cell is not queued: a cell that
     shows [*] is never run twice.
     """
-    for attempt in range(3):
+    for _attempt in range(3):
         cell.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Control+Enter")
         pressed = time.monotonic()

@@ -11,10 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nstlib import cli
-from nstlib.io.checkpoint import checkpoint_path_for, load_checkpoint
+from nstlib import cli, stylize
 from nstlib.config import Config
-from nstlib import stylize
+from nstlib.io.checkpoint import checkpoint_path_for, load_checkpoint
 
 FAST = ["--size", "64", "--steps", "4", "--quiet"]
 
@@ -164,7 +163,7 @@ def test_coarse_to_fine_from_the_command_line(vgg_weights, tmp_path, capsys):
 @pytest.mark.parametrize(
     "argv, words",
     [
-        (["--preset", "picasso"], "choose one of default, course, gatys, tf-tutorial"),
+        (["--preset", "picasso"], "choose one of fast, high, plain, course-2018, course-2021, gatys, tf-tutorial"),
         (["--sizes", "96,48"], "sizes must be increasing"),
         (["--sizes", "48,96", "--steps", "1,2,3"], "one number of steps per size"),
         (["--steps", "1,2"], "--steps takes one number"),

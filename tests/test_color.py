@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from skimage.color import rgb2yiq
 
+from nstlib.errors import NSTError
 from nstlib.extensions.color import PRESERVE_MODES, match_style_colors, preserve_luminance, stylize_preserving_colors
 from nstlib.io.examples import load_example
-from nstlib.errors import NSTError
 from nstlib.io.images import resize_to
 
 

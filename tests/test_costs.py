@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from nstlib.core import costs
+from nstlib.core import costs, losses
 
 
 def test_content_cost_by_hand():
@@ -77,6 +77,7 @@ def test_total_variation_by_hand():
 def test_total_cost():
     assert float(costs.total_cost(1.0, 2.0)) == pytest.approx(10 * 1 + 40 * 2)
     assert float(costs.total_cost(1.0, 2.0, alpha=3, beta=0.5)) == pytest.approx(4.0)
+    assert float(costs.total_cost(1.0, 2.0, 5.0, 3, 0.5, 0.1)) == pytest.approx(4.5)  # notebook 05's order
 
 
 def test_costs_work_on_symbolic_tensors_of_unknown_shape():
@@ -105,7 +106,7 @@ def test_gradients_flow_to_the_generated_activations():
 def test_position_gram_distance_is_the_course_style_cost_for_equal_sizes():
     a_S = tf.random.stateless_normal((1, 6, 5, 4), seed=(9, 1))
     a_G = tf.random.stateless_normal((1, 6, 5, 4), seed=(9, 2))
-    J = costs.gram_distance(costs.position_gram(a_S), costs.position_gram(a_G))
+    J = losses.gram_distance(costs.position_gram(a_S), costs.position_gram(a_G))
     assert float(J) == pytest.approx(float(costs.layer_style_cost(a_S, a_G)), rel=1e-5)
     full = tf.ones((1, 6, 5, 1))
     np.testing.assert_allclose(costs.position_gram(a_S, full), costs.position_gram(a_S), rtol=1e-6)
@@ -119,9 +120,9 @@ def test_position_gram_ignores_the_size_of_a_tiled_texture():
 
 def test_reference_normalizations_by_hand():
     a_C, a_G = tf.ones((1, 2, 2, 3)), tf.zeros((1, 2, 2, 3))
-    assert float(costs.content_distance(a_C, a_G, "course")) == pytest.approx(12 / 48)
-    assert float(costs.content_distance(a_C, a_G, "gatys")) == pytest.approx(6.0)
-    assert float(costs.content_distance(a_C, a_G, "tf-tutorial")) == pytest.approx(1.0)
+    assert float(losses.content_distance(a_C, a_G, "course")) == pytest.approx(12 / 48)
+    assert float(losses.content_distance(a_C, a_G, "gatys")) == pytest.approx(6.0)
+    assert float(losses.content_distance(a_C, a_G, "tf-tutorial")) == pytest.approx(1.0)
     G1, G0 = tf.ones((2, 2)), tf.zeros((2, 2))
-    assert float(costs.gram_distance(G1, G0, "course")) == pytest.approx(4 / 16)
-    assert float(costs.gram_distance(G1, G0, "tf-tutorial")) == pytest.approx(1.0)
+    assert float(losses.gram_distance(G1, G0, "course")) == pytest.approx(4 / 16)
+    assert float(losses.gram_distance(G1, G0, "tf-tutorial")) == pytest.approx(1.0)

@@ -20,9 +20,9 @@ import pooch
 import pytest
 from PIL import Image
 
+from nstlib.errors import NSTError
 from nstlib.io import download
 from nstlib.io import examples as data
-from nstlib.errors import NSTError
 from nstlib.io.images import load_image
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from nstlib.core import costs
+from nstlib import StyleTransfer, stylize
 from nstlib.config import Config
-from nstlib.io.examples import load_example
+from nstlib.core import costs
 from nstlib.errors import NSTError
 from nstlib.extensions.coarse_to_fine import stylize_coarse_to_fine
-from nstlib import StyleTransfer, stylize
 from nstlib.extensions.presets import PRESETS, preset
+from nstlib.io.examples import load_example
 
 SMALL = Config(max_dim=64, steps=8)
 
@@ -71,16 +71,19 @@ def test_presets_match_their_sources():
     gatys = PRESETS["gatys"]
     assert gatys.content_layers == ("block4_conv2",) and gatys.pooling == "avg" and gatys.optimizer == "lbfgs"
     assert gatys.alpha / gatys.beta == pytest.approx(1e-3) and gatys.normalization == "gatys" and gatys.init == "noise"
-    course = PRESETS["course"]
-    assert (course.alpha, course.beta, course.learning_rate) == (10, 40, 0.01) and not course.preprocess
-    assert course.content_layers == ("block5_conv4",) and all(w == 0.2 for _, w in course.style_layers)
-    assert PRESETS["default"] == Config()
+    old, new = PRESETS["course-2018"], PRESETS["course-2021"]
+    for course in (old, new):  # both versions kept α, β and the layers' weights
+        assert (course.alpha, course.beta) == (10, 40) and all(w == 0.2 for _, w in course.style_layers)
+    assert old.preprocess and old.content_layers == ("block4_conv2",) and old.noise_ratio == 0.6
+    assert old.learning_rate == pytest.approx(2 / 255) and old.steps == 200  # Adam(2.0) on 0-255 pixels
+    assert not new.preprocess and new.content_layers == ("block5_conv4",) and new.learning_rate == 0.01
+    assert PRESETS["plain"] == Config()
     assert preset("gatys", steps=5).steps == 5
-    with pytest.raises(NSTError, match="choose one of default, course, gatys, tf-tutorial"):
+    with pytest.raises(NSTError, match="choose one of fast, high, plain, course-2018, course-2021, gatys, tf-tutorial"):
         preset("picasso")
 
 
-@pytest.mark.parametrize("name", ["course", "gatys", "tf-tutorial"])
+@pytest.mark.parametrize("name", ["fast", "high", "course-2018", "course-2021", "gatys", "tf-tutorial"])
 def test_each_preset_runs_and_lowers_its_cost(vgg_weights, name):
     r = stylize("chelsea", "hubble_deep_field", preset(name, max_dim=64, steps=6), progress=False)
     assert r.history["total"][-1] < r.history["total"][0]
@@ -95,18 +98,18 @@ def _seconds_per_step(content, style, config):
 
 
 def test_coarse_to_fine_beats_the_final_size_alone_in_the_same_time(vgg_weights):
-    """The same time budget, spent as measured steps: 40 steps at 256 px alone, or 30 %
-    of that time at 128 px and the rest at 256 px. The step counts come from measured
+    """The same time budget, spent as measured steps: 40 steps at 128 px alone, or 30 %
+    of that time at 64 px and the rest at 128 px. The step counts come from measured
     times per step, so the optimizations themselves are deterministic."""
-    content, style = load_example("astronaut", max_dim=256), load_example("hubble_deep_field", max_dim=256)
-    cfg = Config(max_dim=256)
+    content, style = load_example("astronaut", max_dim=128), load_example("hubble_deep_field", max_dim=128)
+    cfg = Config(max_dim=128)
     per_step_hi = _seconds_per_step(content, style, cfg)
-    per_step_lo = _seconds_per_step(content, style, cfg.replace(max_dim=128))
+    per_step_lo = _seconds_per_step(content, style, cfg.replace(max_dim=64))
     budget = 40 * per_step_hi
     n_lo = int(0.3 * budget / per_step_lo)
     n_hi = int(0.7 * budget / per_step_hi)
     alone = stylize(content, style, cfg.replace(steps=40), progress=False)
-    ladder = stylize_coarse_to_fine(content, style, sizes=(128, 256), steps=(n_lo, n_hi), config=cfg, progress=False)
+    ladder = stylize_coarse_to_fine(content, style, sizes=(64, 128), steps=(n_lo, n_hi), config=cfg, progress=False)
     judge = StyleTransfer(content, style, cfg)
     J_alone = float(judge.costs(alone.best_image)["total"])
     J_ladder = float(judge.costs(ladder.best_image)["total"])

@@ -15,8 +15,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from nstlib.cli import instructor as cli_instructor
-from nstlib.instructor import grade as gr
 from nstlib.errors import NSTError
+from nstlib.instructor import grade as gr
 from nstlib.instructor.release import release_notebook
 
 TIMEOUT = 10  # seconds for a whole notebook: plenty for these, short for the infinite loop

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from PIL import Image
 
-from nstlib.io import images
 from nstlib.errors import NSTError
+from nstlib.io import images
 from nstlib.io.images import load_image, next_free_path, resize, resize_to, save_image, to_uint8
 
 RED, BLUE = (255, 0, 0), (0, 0, 255)
@@ -392,8 +392,10 @@ def test_next_free_path(tmp_path):
 
 
 def test_show_images():
+    import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
+    before = plt.get_fignums()  # what other tests left open
     fig = images.show_images(
         [tf.zeros((1, 32, 40, 3)), np.ones((20, 30, 3))], titles=["content", "style"], credits=["", "by X"]
     )
@@ -401,9 +403,7 @@ def test_show_images():
     assert [ax.get_title() for ax in fig.axes] == ["content", "style"]
     assert fig.axes[1].get_xlabel() == "by X"
     fig.savefig(io.BytesIO(), format="png")  # it renders
-    import matplotlib.pyplot as plt
-
-    assert plt.get_fignums() == []  # pyplot keeps nothing: a notebook shows it only once
+    assert plt.get_fignums() == before  # pyplot keeps nothing: a notebook shows it only once
     assert len(images.show_images(np.zeros((32, 32, 3))).axes) == 1  # one image alone
     with pytest.raises(NSTError, match="one title"):
         images.show_images([np.zeros((32, 32, 3))] * 2, titles=["only one"])

@@ -9,8 +9,8 @@ import tensorflow as tf
 
 from nstlib import config
 from nstlib.core import vgg
-from nstlib.io import weights
 from nstlib.errors import NSTError
+from nstlib.io import weights
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_unknown_layer_lists_the_valid_names(vgg_weights):
 def test_vgg_is_frozen_with_imagenet_weights(vgg_weights):
     vgg = weights.load_vgg19()
     assert not vgg.trainable and vgg.count_params() == 20_024_384
-    assert [l.name for l in vgg.layers[1:]] == list(config.LAYER_NAMES)
+    assert [layer.name for layer in vgg.layers[1:]] == list(config.LAYER_NAMES)
 
 
 @pytest.mark.parametrize("pooling", ["max", "avg"])

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from nstlib.config import Config
 from nstlib import stylize
+from nstlib.config import Config
 
 
 def test_adam_paints_the_style(vgg_weights, tiny_pair):

@@ -10,8 +10,8 @@ from nbclient.exceptions import CellExecutionError
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from nstlib.cli import instructor as cli_instructor
-from nstlib.instructor import release as rel
 from nstlib.errors import NSTError
+from nstlib.instructor import release as rel
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE_NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9]*.ipynb"))

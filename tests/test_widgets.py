@@ -203,7 +203,7 @@ def test_an_upload_is_picked_and_used(studio, calls):
     data = png_bytes(80, 60, color=(20, 120, 200))
     studio.content_upload.value = ({"name": "my photo.png", "type": "image/png", "size": len(data),
                                     "content": memoryview(data),
-                                    "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+                                    "last_modified": datetime.datetime.now(datetime.UTC)},)
     assert studio.content_picker.value.endswith("my photo.png")
     assert studio.content_upload.value == ()  # emptied: the same file can be uploaded again
     assert "my photo.png" in studio.content_credit.value

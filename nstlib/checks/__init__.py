@@ -4,10 +4,12 @@
     ✓ gram_matrix: all checks passed
 
 Each check runs the student's function on fixed, seeded inputs and compares it with
-the reference in :mod:`nstlib.core.costs`. Beyond the value it checks what the training
-loop will need later: the result is a ``tf.Tensor`` of the right shape (not numpy),
-a gradient flows back through it, and the function also works inside a
-``tf.function`` whose input sizes are unknown and on symbolic Keras tensors
+the reference: the package's own version (:mod:`nstlib.core.costs`,
+:func:`nstlib.core.vgg.preprocess`, :func:`nstlib.extensions.color.preserve_luminance`)
+or, for notebook 02's exercises, one in the check's file. Beyond the value it checks
+what the training loop will need later: the result is a ``tf.Tensor`` of the right
+shape (not numpy), a gradient flows back through it, and the function also works
+inside a ``tf.function`` whose input sizes are unknown and on symbolic Keras tensors
 (``keras.Input``). Where it applies, f(A, A) must be 0.
 
 A failed check raises :class:`CheckFailed` (an ``AssertionError``) whose message
@@ -21,11 +23,20 @@ The files:
     harness.py            what every check shares: CheckFailed, NotImplementedYet,
                           calling the student's code, the tensor, value, gradient,
                           symbolic and f(a, a) = 0 tests
+    descent.py            what the checks of optimization loops share (reconstruct,
+                          train_step): the optimizer, its errors, frozen weights, clipping
     stand_in.py           StandInExtractor, a tiny random convnet standing in for VGG-19
+    nb01_transfer.py      notebook 01: check_preprocess
+    nb02_features.py      notebook 02: check_feature_extractor (on the real VGG-19),
+                          check_reconstruct
     nb03_content.py       notebook 03: check_content_cost
     nb04_style.py         notebook 04: check_gram_matrix, check_layer_style_cost,
-                          check_style_cost
-    nb05_optimization.py  notebook 05: check_total_cost, check_train_step
+                          check_style_cost, check_position_gram,
+                          check_layer_style_cost_any_size
+    nb05_optimization.py  notebook 05: check_total_variation, check_total_cost,
+                          check_train_step
+    nb07_beyond.py        notebook 07: check_preserve_luminance, check_masked_gram
+    nb07_video.py         notebook 07 (video): check_warp
 
 To check another notebook's exercises, add ``nbNN_<topic>.py`` with its ``check_*``
 functions built on the harness, and re-export them below: the notebooks call
@@ -33,15 +44,29 @@ functions built on the harness, and re-export them below: the notebooks call
 """
 
 from .harness import CheckFailed, NotImplementedYet
-from .stand_in import StandInExtractor
-
+from .nb01_transfer import check_preprocess
+from .nb02_features import check_feature_extractor, check_reconstruct
 from .nb03_content import check_content_cost
-from .nb04_style import check_gram_matrix, check_layer_style_cost, check_style_cost
-from .nb05_optimization import check_total_cost, check_train_step
+from .nb04_style import (
+    check_gram_matrix,
+    check_layer_style_cost,
+    check_layer_style_cost_any_size,
+    check_position_gram,
+    check_style_cost,
+)
+from .nb05_optimization import check_total_cost, check_total_variation, check_train_step
+from .nb07_beyond import check_masked_gram, check_preserve_luminance
+from .nb07_video import check_warp
+from .stand_in import StandInExtractor
 
 __all__ = [
     "CheckFailed", "NotImplementedYet", "StandInExtractor",
+    "check_preprocess",
+    "check_feature_extractor", "check_reconstruct",
     "check_content_cost",
     "check_gram_matrix", "check_layer_style_cost", "check_style_cost",
-    "check_total_cost", "check_train_step",
+    "check_position_gram", "check_layer_style_cost_any_size",
+    "check_total_variation", "check_total_cost", "check_train_step",
+    "check_preserve_luminance", "check_masked_gram",
+    "check_warp",
 ]

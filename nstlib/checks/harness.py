@@ -12,6 +12,8 @@ here, each of which raises :class:`CheckFailed` with a one-line hint on a mistak
 - :func:`expect_symbolic`: the function also works inside a ``tf.function`` with
   unknown sizes and on symbolic Keras tensors (``keras.Input``);
 - :func:`expect_zero_to_itself`: f(a, a) = 0;
+- :func:`expect_value`: the student's result, its type, shape and value at once;
+- :func:`run_function_checks`: value, gradient and symbolic tests of a function of tensors;
 - :func:`run_pair_cost_checks`: all of these for a cost of two activations.
 
 Run a check's tests inside ``with quiet():`` and end it with :func:`passed`.
@@ -206,7 +208,7 @@ def as_tensor(out, call, shape, what="a tf.Tensor"):
     if out.dtype != tf.float32:
         raise CheckFailed(
             f"{call} returned a {out.dtype.name} tensor, expected float32: keep float32 "
-            "(tf.cast(x, tf.float32)) so it adds up with the other costs"
+            "(tf.cast(x, tf.float32)), the dtype of the rest of the course"
         )
     value = np.asarray(out)
     if not np.all(np.isfinite(value)):
@@ -214,25 +216,34 @@ def as_tensor(out, call, shape, what="a tf.Tensor"):
     return value
 
 
-def close(a, b):
-    return np.allclose(a, b, rtol=RTOL, atol=ATOL)
+def close(a, b, atol=ATOL):
+    return np.allclose(a, b, rtol=RTOL, atol=atol)
 
 
 def fmt(x):
     x = np.asarray(x)
-    return f"{float(x):.6g}" if x.ndim == 0 else np.array2string(x, precision=4, threshold=6)
+    if x.ndim == 0:
+        return f"{float(x):.6g}"
+    if x.size > 9:  # an image or activations: their range says more than a page of numbers
+        return f"values in [{x.min():.4g}, {x.max():.4g}]"
+    return np.array2string(x, precision=4, threshold=6)
 
 
-def compare(call, got, expected, mistakes=()):
+def compare(call, got, expected, mistakes=(), diagnose=None, atol=ATOL):
     """Pass if got matches expected; else the hint of the first known mistake it matches.
 
-    mistakes: (value, hint) pairs, the value a typical wrong answer gives.
+    mistakes: (value, hint) pairs, the value a typical wrong answer gives. diagnose: a
+    function of got returning a hint (or None), tried when no listed mistake matches.
+    atol: the absolute tolerance (images computed another way may want more).
     """
-    if close(got, expected):
+    if close(got, expected, atol):
         return
     for value, hint in mistakes:
-        if np.shape(value) == np.shape(got) and close(got, value):
+        if np.shape(value) == np.shape(got) and close(got, value, atol):
             raise CheckFailed(f"{call} = {fmt(got)}, expected {fmt(expected)}: {hint}")
+    hint = diagnose(got) if diagnose is not None else None
+    if hint:
+        raise CheckFailed(f"{call} = {fmt(got)}, expected {fmt(expected)}: {hint}")
     if np.ndim(got) == 0 and np.ndim(expected) == 0 and float(expected) != 0 and float(got) != 0:
         ratio = float(got) / float(expected)
         how = f"{ratio:.4g}x the expected value" if ratio > 0 else "the wrong sign"
@@ -320,23 +331,62 @@ def activation_inputs(channels):
 
 # --------------------------------------------------------------------------- a whole check
 
-def run_pair_cost_checks(name, fn, reference, names, seeds, mistakes, why, shape=(1, 3, 5, 7)):
+def expect_value(name, fn, args, expected, call, mistakes=(), shape_hints=None, **compare_options):
+    """fn(*args): a float32 tf.Tensor of expected's shape and value; returned as numpy.
+
+    shape_hints: {wrong shape: hint}, for the shapes typical mistakes return;
+    compare_options: compare's diagnose and atol.
+    """
+    out = run_student(name, fn, *args)
+    shape = tuple(out.shape) if tf.is_tensor(out) else None
+    if shape_hints and shape in shape_hints:
+        raise CheckFailed(f"{call} returned shape {shape}, expected {np.shape(expected)}: {shape_hints[shape]}")
+    got = as_tensor(out, call, np.shape(expected))
+    compare(call, got, expected, mistakes, **compare_options)
+    return got
+
+
+def run_function_checks(name, fn, args, expected, call, signature, wrt=(), build=None, more=None, **value):
+    """A whole check of a function of tensors, ending with the ✓ line.
+
+    Its value (expect_value's arguments in `value`), more() if given (its properties),
+    a gradient to the arguments in wrt, the symbolic versions if `build` (see
+    expect_symbolic).
+    """
+    with quiet():
+        expect_value(name, fn, args, expected, call, **value)
+        if more is not None:
+            more()
+        if wrt:
+            expect_gradient(name, fn, args, wrt, signature)
+        if build is not None:
+            expect_symbolic(name, fn, build, args, expected, signature)
+    passed(name)
+
+
+def run_pair_cost_checks(name, fn, reference, names, seeds, mistakes, why, shape=(1, 3, 5, 7), more=None):
     """Check a cost of two activations, e.g. content_cost(a_C, a_G), against `reference`.
 
     names: the arguments' names, e.g. ("a_C", "a_G"); seeds: the seeds of their values
-    (of `shape`, with distinct sizes, so that each missing factor has its own ratio).
-    mistakes(a, b, expected): the (value, hint) pairs of the typical wrong answers.
-    It must match the reference, be 0 for twice the same activations (`why` says why),
-    let a gradient flow to the second argument, and work symbolically too.
+    (of `shape`, with distinct sizes, so that each missing factor has its own ratio; or
+    a pair of shapes, one per argument). mistakes(a, b, expected): the (value, hint)
+    pairs of the typical wrong answers. It must match the reference, be 0 for twice
+    the same activations (`why` says why), let a gradient flow to the second argument,
+    work symbolically too, and pass more() if given.
     """
-    a, b = (activations(seed, shape) for seed in seeds)
+    shapes = shape if isinstance(shape[0], tuple) else (shape, shape)
+    a, b = (activations(seed, s) for seed, s in zip(seeds, shapes))
     signature = f"{name}({names[0]}, {names[1]})"
-    call = f"{signature} for {names[0]}, {names[1]} of shape {shape}"
-    with quiet():
-        got = as_tensor(run_student(name, fn, a, b), call, ())
-        expected = reference(a, b).numpy()
-        compare(call, got, expected, mistakes(a, b, expected))
+    of = f"of shape {shapes[0]}" if shapes[0] == shapes[1] else f"of shapes {shapes[0]} and {shapes[1]}"
+    expected = reference(a, b).numpy()
+
+    def properties():
         expect_zero_to_itself(name, fn, (a, a), f"{name}(a, a)", why)
-        expect_gradient(name, fn, (a, b), [1], signature)
-        expect_symbolic(name, fn, activation_inputs((shape[-1],) * 2), (a, b), expected, signature)
-    passed(name)
+        if more is not None:
+            more()
+
+    run_function_checks(
+        name, fn, (a, b), expected, f"{signature} for {names[0]}, {names[1]} {of}", signature,
+        wrt=[1], build=activation_inputs((shapes[0][-1], shapes[1][-1])), more=properties,
+        mistakes=mistakes(a, b, expected),
+    )

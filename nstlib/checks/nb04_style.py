@@ -1,15 +1,40 @@
 """The checks of notebooks/04_style_cost.ipynb.
 
-``check_gram_matrix``, ``check_layer_style_cost``, ``check_style_cost``.
+``check_gram_matrix``, ``check_layer_style_cost``, ``check_style_cost``, and for a style
+image of another size than the generated one ``check_position_gram`` and
+``check_layer_style_cost_any_size``.
 """
 
 import numpy as np
 import tensorflow as tf
 
 from ..core import costs
+from ..core.losses import gram_distance
 from .harness import (
-    NUMPY_HINT, CheckFailed, activation_inputs, activations, as_tensor, compare, expect_gradient,
-    expect_symbolic, expect_zero_to_itself, passed, quiet, run_pair_cost_checks, run_student,
+    NUMPY_HINT,
+    CheckFailed,
+    activation_inputs,
+    activations,
+    as_tensor,
+    compare,
+    expect_gradient,
+    expect_symbolic,
+    expect_value,
+    expect_zero_to_itself,
+    passed,
+    quiet,
+    run_function_checks,
+    run_pair_cost_checks,
+    run_student,
+)
+
+_POSITIONS_HINT = (
+    "the Gram matrices were computed over positions (n_H·n_W × n_H·n_W) instead of channels: "
+    "unroll a to A of shape (n_C, n_H·n_W) and use A·Aᵀ"
+)
+_MIXED_HINT = (
+    "unroll with tf.transpose(tf.reshape(a, (-1, n_C))): reshaping straight to (n_C, n_H·n_W) "
+    "mixes up channels and positions"
 )
 
 # ------------------------------------------------------------------- gram matrix
@@ -90,24 +115,26 @@ def _layer_mistakes(a_S, a_G, expected):
     ]
 
 
+def _grams(a):
+    """Gram matrices (numpy) of activations a (1, n_H, n_W, n_C): (over channels, over positions,
+    with channels and positions mixed up by a reshape without the transpose)."""
+    a = np.asarray(a)[0]
+    F, mixed = a.reshape(-1, a.shape[-1]), a.reshape(a.shape[-1], -1)  # (n_H n_W, n_C), (n_C, n_H n_W)
+    return F.T @ F, F @ F.T, mixed @ mixed.T
+
+
 def _gram_variants(a_S, a_G):
     """Values of layer style costs with a wrong Gram matrix, with their hints."""
-    a_S, a_G = np.asarray(a_S)[0], np.asarray(a_G)[0]  # (n_H, n_W, n_C)
-    n_H, n_W, n_C = a_G.shape
+    _, n_H, n_W, n_C = a_G.shape
     norm = 4.0 * n_C**2 * (n_H * n_W) ** 2
+    (G_S, P_S, M_S), (G_G, P_G, M_G) = _grams(a_S), _grams(a_G)
 
-    def cost(gram_of):
-        return float(np.sum((gram_of(a_S) - gram_of(a_G)) ** 2) / norm)
+    def cost(D):
+        return float(np.sum(D**2) / norm)
 
-    positions = cost(lambda a: a.reshape(-1, n_C) @ a.reshape(-1, n_C).T)
-    mixed = cost(lambda a: a.reshape(n_C, -1) @ a.reshape(n_C, -1).T)
-    G_S = a_S.reshape(-1, n_C).T @ a_S.reshape(-1, n_C)
-    G_G = a_G.reshape(-1, n_C).T @ a_G.reshape(-1, n_C)
     return [
-        (positions, "the Gram matrices were computed over positions (n_H·n_W × n_H·n_W) "
-                    "instead of channels: unroll a to A of shape (n_C, n_H·n_W) and use A·Aᵀ"),
-        (mixed, "unroll with tf.transpose(tf.reshape(a, (-1, n_C))): reshaping straight to "
-                "(n_C, n_H·n_W) mixes up channels and positions"),
+        (cost(P_S - P_G), _POSITIONS_HINT),
+        (cost(M_S - M_G), _MIXED_HINT),
         (float(np.sum(G_S - G_G) / norm), "square the differences of the Gram matrices: sum((G_S - G_G)²)"),
     ]
 
@@ -162,4 +189,89 @@ def _style_mistakes(J, w):
         (sum(wi * Ji for wi, Ji in zip(w[::-1], J)), "the weights were paired with the wrong "
                                                       "layers: zip(a_S, a_G, weights), in order"),
         (sum(wi * wi * Ji for wi, Ji in zip(w, J)), "each weight was applied twice: J_style += λ_l * J_l"),
+    ]
+
+
+# ------------------------------------------------- a style image of another size
+
+
+def check_position_gram(position_gram):
+    """Check position_gram(a) = G / (n_H n_W), the Gram matrix per position, (n_C, n_C). Notebook 04.
+
+    a: activations (1, n_H, n_W, n_C); G is the Gram matrix of its channels.
+    """
+    shape = (1, 3, 5, 7)
+    n, n_C = shape[1] * shape[2], shape[3]
+    a = activations(5, shape)
+    expected = costs.position_gram(a).numpy()
+    mixed = _grams(a)[2]
+    run_function_checks(
+        "position_gram", position_gram, (a,), expected, f"position_gram(a) for a of shape {shape}",
+        "position_gram(a)", wrt=[0], build=activation_inputs((n_C,)),
+        shape_hints={(n, n): _POSITIONS_HINT},
+        mistakes=[
+            (expected * n, f"the values are {n}x (n_H n_W) too large: divide the Gram matrix by "
+                           "the number of positions, n_H n_W"),
+            (expected / n_C, f"the values are {n_C}x (n_C) too small: divide by the number of "
+                             "positions n_H n_W only (n_C is the matrix's size, not a count of terms)"),
+            (expected / n, f"the values are {n}x (n_H n_W) too small: divide by n_H n_W once; the "
+                           "square of (n_H n_W)² belongs to the course's cost of (G_S − G_G)², not to G"),
+            (mixed / n, _MIXED_HINT),
+        ],
+    )
+
+
+def _any_size_reference(a_S, a_G):
+    return gram_distance(costs.position_gram(a_S), costs.position_gram(a_G))
+
+
+def check_layer_style_cost_any_size(layer_style_cost_any_size):
+    """Check layer_style_cost_any_size(a_S, a_G) = 1/(4 n_C²) sum((Ĝ_S − Ĝ_G)²), Ĝ per position.
+
+    On a_S and a_G of different sizes; it must equal the course's layer_style_cost for
+    equal sizes, and be 0 for a texture against itself tiled twice. Notebook 04.
+    """
+    name, fn = "layer_style_cost_any_size", layer_style_cost_any_size
+
+    def sizes():
+        a, b = activations(8, (1, 3, 5, 5)), activations(9, (1, 3, 5, 5))
+        expect_value(name, fn, (a, b), costs.layer_style_cost(a, b).numpy(),
+                     f"{name}(a_S, a_G) for a_S, a_G of the same shape (1, 3, 5, 5) (= layer_style_cost)")
+        texture = activations(10, (1, 3, 4, 5))
+        expect_zero_to_itself(
+            name, fn, (tf.tile(texture, (1, 2, 1, 1)), texture), f"{name}(tf.tile(a, (1, 2, 1, 1)), a)",
+            ": the same texture over twice the area has twice the Gram matrix but the same Gram "
+            "matrix per position; divide each Gram matrix by its own number of positions",
+        )
+
+    run_pair_cost_checks(
+        name, fn, _any_size_reference, ("a_S", "a_G"), seeds=(6, 7), mistakes=_any_size_mistakes,
+        why=": an image has no style cost to itself", shape=((1, 4, 6, 5), (1, 6, 5, 5)), more=sizes,
+    )
+
+
+def _any_size_mistakes(a_S, a_G, expected):
+    """The values of typical wrong style costs of a_S, a_G of different sizes, with their hints."""
+    (G_S, *_), (G_G, *_) = _grams(a_S), _grams(a_G)
+    n_S, n_G = (int(a.shape[1] * a.shape[2]) for a in (a_S, a_G))
+    n_C = int(a_G.shape[-1])
+
+    def cost(D, norm=1.0):
+        return float(np.sum(D**2) / (4.0 * n_C**2 * norm))
+
+    why = ("a Gram matrix sums over positions, so the same texture on another number of "
+           "positions has another G: divide each G by its own n_H n_W (position_gram), then compare")
+    return [
+        (cost(G_S - G_G, n_G**2), f"that is the course's layer_style_cost, with n_H, n_W taken from a_G: {why}"),
+        (cost(G_S - G_G, n_S**2), f"that is the course's layer_style_cost, with n_H, n_W taken from a_S: {why}"),
+        (cost(G_S - G_G, n_S * n_G), f"normalized by n_S n_G after subtracting: {why}"),
+        (cost(G_S / n_G - G_G / n_S), "each Gram matrix was divided by the other's number of positions: "
+                                      "Ĝ_S = G_S / (n_H^S n_W^S), Ĝ_G = G_G / (n_H^G n_W^G)"),
+        (expected * 4, "the value is 4x too large: did you forget the 4 in 1/(4 n_C²)?"),
+        (expected * n_C, f"the value is {n_C}x (n_C) too large: square n_C in 1/(4 n_C²)"),
+        (expected * n_C**2, f"the value is {n_C**2}x (n_C²) too large: divide by 4 n_C², not 4"),
+        (expected * 4 * n_C**2, f"the value is {4 * n_C**2}x too large: divide the sum by 4 n_C²"),
+        (float(np.sum(G_S / n_S - G_G / n_G) / (4.0 * n_C**2)),
+         "square the differences of the Gram matrices: sum((Ĝ_S − Ĝ_G)²), with tf.square"),
+        (-expected, "the cost has the wrong sign: it is a sum of squares, never negative"),
     ]

@@ -1,4 +1,6 @@
-"""The checks of notebooks/05_full_optimization.ipynb: ``check_total_cost``, ``check_train_step``.
+"""The checks of notebooks/05_full_optimization.ipynb.
+
+``check_total_variation``, ``check_total_cost``, ``check_train_step``.
 
 check_train_step runs the student's step on a tiny StyleTransfer problem whose feature
 extractor is the :class:`~nstlib.checks.stand_in.StandInExtractor` (no VGG-19 weights).
@@ -7,69 +9,155 @@ extractor is the :class:`~nstlib.checks.stand_in.StandInExtractor` (no VGG-19 we
 import numpy as np
 import tensorflow as tf
 
+from ..core import costs
+from .descent import adam, expect_frozen_weights, expect_unit_range, kernels_of, run_optimizing_code
 from .harness import (
-    CheckFailed, NUMPY_HINT, as_tensor, close, compare, expect_gradient, expect_symbolic, fmt,
-    passed, quiet, run_student, symbolic_failure,
+    NUMPY_HINT,
+    CheckFailed,
+    activation_inputs,
+    as_tensor,
+    close,
+    compare,
+    expect_gradient,
+    expect_symbolic,
+    expect_zero_to_itself,
+    fmt,
+    passed,
+    quiet,
+    run_function_checks,
+    run_student,
+    symbolic_failure,
 )
 from .stand_in import StandInExtractor
 
+# ------------------------------------------------------------- total variation
+
+
+def check_total_variation(total_variation):
+    """Check total_variation(image) = sum |x[i+1, j] - x[i, j]| + sum |x[i, j+1] - x[i, j]|.
+
+    image: (1, H, W, 3); the sums run over the pixel pairs of each channel (anisotropic,
+    L1: tf.image.total_variation summed), to a float32 scalar. Notebook 05.
+    """
+    name, shape = "total_variation", (1, 5, 7, 3)
+    image = tf.constant(np.random.default_rng(9).uniform(size=shape).astype(np.float32))
+    flat = tf.fill(shape, 0.3)
+    run_function_checks(
+        name, total_variation, (image,), costs.total_variation_cost(image).numpy(),
+        f"total_variation(image) for an image of shape {shape}", "total_variation(image)",
+        wrt=[0], build=activation_inputs((3,)), mistakes=_tv_mistakes(image.numpy()),
+        shape_hints={(1,): "tf.image.total_variation returns one value per image, shape (1,): "
+                           "sum it, tf.reduce_sum(...)"},
+        more=lambda: expect_zero_to_itself(name, total_variation, (flat,), "total_variation(a flat image)",
+                                           ": a flat image has no variation"),
+    )
+
+
+def _tv_mistakes(x):
+    """The values of typical wrong total variations of the image x (numpy), with their hints."""
+    rows, columns = np.diff(x, axis=1), np.diff(x, axis=2)  # x[:, i+1] - x[:, i], x[:, :, j+1] - x[:, :, j]
+    total = np.abs(rows).sum() + np.abs(columns).sum()
+    slices = "x[:, 1:] - x[:, :-1] (between rows) and x[:, :, 1:] - x[:, :, :-1] (between columns)"
+    mean = "a mean instead of a sum: total variation adds up every difference, with tf.reduce_sum"
+    wrapped = np.abs(np.roll(x, 1, axis=1) - x).sum() + np.abs(np.roll(x, 1, axis=2) - x).sum()
+    return [
+        ((rows**2).sum() + (columns**2).sum(), "the differences were squared (L2): total variation "
+                                               "adds up their absolute values, with tf.abs"),
+        (np.abs(rows).sum(), f"only the differences between rows: add those between columns, {slices}"),
+        (np.abs(columns).sum(), f"only the differences between columns: add those between rows, {slices}"),
+        (np.abs(rows).mean() + np.abs(columns).mean(), mean),
+        (total / x.size, mean),
+        (total / (x.shape[1] * x.shape[2]), mean),
+        (np.abs(np.concatenate([rows.ravel(), columns.ravel()])).mean(), mean),
+        (wrapped, "the differences wrap around: tf.roll also pairs the last row with the first "
+                  f"(and the last column with the first); take {slices}"),
+        (rows.sum() + columns.sum(), "take the absolute value of each difference (tf.abs): signed "
+                                     "differences cancel out, their sum is only last row − first row "
+                                     "(and last column − first column)"),
+    ]
+
+
 # ------------------------------------------------------------------- total cost
 
-_FORMULA = "J = alpha · J_content + beta · J_style"
+_FORMULA = "J = alpha · J_content + beta · J_style + tv_weight · J_tv"
+_SIGNATURE = "the signature is total_cost(J_content, J_style, J_tv, alpha, beta, tv_weight)"
+_J = (2.0, 3.0, 5.0)  # J_content, J_style, J_tv
+_WEIGHTS = ({"alpha": 10.0, "beta": 40.0, "tv_weight": 0.5}, {"alpha": 0.5, "beta": 7.0, "tv_weight": 3.0})
+
+
+def _total(w, J=_J):
+    return w["alpha"] * J[0] + w["beta"] * J[1] + w["tv_weight"] * J[2]
 
 
 def check_total_cost(total_cost):
-    """Check total_cost(J_content, J_style, alpha, beta) = alpha J_content + beta J_style. Notebook 05."""
+    """Check total_cost(J_content, J_style, J_tv, alpha, beta, tv_weight). Notebook 05.
+
+    = alpha J_content + beta J_style + tv_weight J_tv, for two sets of weights (given
+    by name), with a gradient to each cost and inside a tf.function and a Keras model.
+    """
     import keras
 
     name = "total_cost"
-    J_content, J_style = tf.constant(2.0), tf.constant(3.0)
+    J = tuple(tf.constant(v) for v in _J)
+
+    def value(weights):
+        given = ", ".join(f"{k}={v:g}" for k, v in weights.items())
+        call = f"total_cost(J_content=2.0, J_style=3.0, J_tv=5.0, {given})"
+        try:
+            return call, as_tensor(run_student(name, total_cost, *J, **weights), call, ())
+        except CheckFailed as e:
+            if "TypeError" in str(e) and "argument" in str(e):  # e.g. the signature without J_tv
+                raise CheckFailed(f"{e}: {_SIGNATURE}") from None
+            raise
+
+    def ignored(weights, other, got):
+        """The hint if changing some weights (to other's) does not change the value got."""
+        names = [k for k in weights if close(value({**weights, k: other[k]})[1], got)]
+        if names:
+            listed = " and ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
+            return (f"total_cost ignores its {listed} argument{'s' * (len(names) > 1)} (its value does "
+                    f"not change with {listed}): use the parameters, not fixed numbers")
+        return None
+
     with quiet():
-        call = "total_cost(J_content=2.0, J_style=3.0, alpha=10, beta=40)"
-        got = as_tensor(run_student(name, total_cost, J_content, J_style, alpha=10, beta=40), call, ())
-        expected = 10 * 2.0 + 40 * 3.0
-        compare(call, got, expected, [
-            (10 * 3.0 + 40 * 2.0, f"alpha and beta look swapped: {_FORMULA}"),
-            (10 * 2.0 * 40 * 3.0, f"the terms are multiplied: {_FORMULA}, a sum"),
-            (2.0 + 3.0, f"alpha and beta were not used: {_FORMULA}"),
-            ((10 * 2.0 + 40 * 3.0) / 2, f"don't average the terms: {_FORMULA}"),
-        ])
-        call = "total_cost(J_content=2.0, J_style=3.0, alpha=0.5, beta=7)"
-        got = as_tensor(run_student(name, total_cost, J_content, J_style, alpha=0.5, beta=7.0), call, ())
-        compare(call, got, 0.5 * 2.0 + 7.0 * 3.0, [
-            (expected, "total_cost ignores its alpha and beta arguments (it returned the value "
-                       "for alpha=10, beta=40): use the parameters, not the numbers 10 and 40"),
-            (7.0 * 2.0 + 0.5 * 3.0, f"alpha and beta look swapped: {_FORMULA}"),
-            (10 * 2.0 + 7.0 * 3.0, "total_cost ignores its alpha argument: use alpha, not 10"),
-            (0.5 * 2.0 + 40 * 3.0, "total_cost ignores its beta argument: use beta, not 40"),
-        ])
-        if close(got, 0.0):
-            raise CheckFailed(f"{call} returned 0")
-        call = "total_cost(J_content, J_style, alpha=10, beta=40)"
-        # the gradient: dJ/dJ_content = alpha, dJ/dJ_style = beta
+        for weights, other in (_WEIGHTS, _WEIGHTS[::-1]):
+            call, got = value(weights)
+            compare(call, got, _total(weights), _total_mistakes(weights),
+                    diagnose=lambda got: ignored(weights, other, got))  # noqa: B023 (called at once)
+        call = "total_cost(J_content, J_style, J_tv, alpha=10, beta=40, tv_weight=0.5)"
         expect_gradient(
-            name, total_cost, (J_content, J_style), [0, 1], call, kwargs={"alpha": 10, "beta": 40},
-            message=f"no gradient flows from total_cost back to J_content and J_style: {NUMPY_HINT}",
+            name, total_cost, J, [0, 1, 2], call, kwargs=_WEIGHTS[0],
+            message=f"no gradient flows from total_cost back to J_content, J_style and J_tv: {NUMPY_HINT}",
         )
         expect_symbolic(
             name, total_cost,
-            ([tf.TensorSpec((), tf.float32)] * 2,
-             lambda: (keras.Input(batch_shape=()), keras.Input(batch_shape=())),
-             lambda fn, c, s: fn(c, s, alpha=10, beta=40)),
-            (J_content, J_style), expected, call,
+            ([tf.TensorSpec((), tf.float32)] * 3, lambda: [keras.Input(batch_shape=()) for _ in J],
+             lambda fn, *t: fn(*t, **_WEIGHTS[0])),
+            J, _total(_WEIGHTS[0]), call,
         )
     passed(name)
+
+
+def _total_mistakes(w):
+    """The values of typical wrong total costs for the weights w, with their hints."""
+    c, s, t = _J
+    terms = (w["alpha"] * c, w["beta"] * s, w["tv_weight"] * t)
+    return [
+        (w["alpha"] * s + w["beta"] * c + w["tv_weight"] * t, f"alpha and beta look swapped: {_FORMULA}"),
+        (terms[0] * terms[1] * terms[2], f"the terms are multiplied: {_FORMULA}, a sum"),
+        (terms[0] * terms[1] + terms[2], f"the terms are multiplied: {_FORMULA}, a sum"),
+        (c + s + t, f"the weights were not used: {_FORMULA}"),
+        (sum(terms) / 3, f"don't average the terms: {_FORMULA}"),
+        (sum(terms) / 2, f"don't average the terms: {_FORMULA}"),
+        (terms[0] + terms[1], f"the total variation term is missing: {_FORMULA}"),
+        (terms[0] + terms[1] + t, f"J_tv is not weighted: multiply it by tv_weight, {_FORMULA}"),
+    ]
 
 
 # ------------------------------------------------------------------- train step
 
 _CALL = "train_step(image, problem, optimizer)"
 _APPLY = "optimizer.apply_gradients([(grad, image)])"
-_WEIGHTS_HINT = (
-    "the weights of the feature extractor changed: take the gradient with respect to the "
-    "image only, grad = tape.gradient(J, image), and apply it to the image; the network "
-    "stays frozen"
-)
 
 
 def check_train_step(train_step):
@@ -83,27 +171,23 @@ def check_train_step(train_step):
     name = "train_step"
     with quiet():
         problem, start = _train_problem()
-        kernels = [k.numpy() for k in problem.extractor.kernels]
+        kernels = kernels_of(problem.extractor)
         image = tf.Variable(start)
         before = image.numpy()
         with tf.GradientTape() as tape:
             J_before = problem.costs(image)["total"]
         grad = tape.gradient(J_before, image).numpy()
         J_before = float(J_before)
-        optimizer = _adam()  # unbuilt: it must not refuse the weights before we can see them change
+        optimizer = adam()  # unbuilt: it must not refuse the weights before we can see them change
 
-        out = _run_train_step(name, train_step, image, problem, optimizer)
+        out = run_optimizing_code(name, train_step, image, problem, optimizer)
         after = image.numpy()
-        _expect_one_optimizer_step(problem.extractor, kernels, before, after, int(optimizer.iterations))
+        expect_frozen_weights(problem.extractor, kernels)
+        _expect_one_optimizer_step(before, after, int(optimizer.iterations))
         if isinstance(out, dict):
             raise CheckFailed(f"{_CALL} returned the dict of costs: return J, its 'total' entry (a scalar)")
         J = as_tensor(out, _CALL, ())
-        if after.min() < 0.0 or after.max() > 1.0:
-            raise CheckFailed(
-                f"the image left [0, 1] (its pixels went from {after.min():.3g} to "
-                f"{after.max():.3g}): clip it after the update with "
-                "image.assign(tf.clip_by_value(image, 0.0, 1.0))"
-            )
+        expect_unit_range(after)
         _expect_cost_before_the_update(J, J_before, problem, after)
         _expect_a_step_downhill(before, after, grad)
         _check_train_step_graph(name, train_step)
@@ -128,35 +212,8 @@ def _train_problem(seed=0, size=16):
     return problem, start  # start: the image a step starts from, neither content nor style
 
 
-def _adam(variable=None, learning_rate=0.05):
-    """Adam; built for `variable` if given, so its slots exist before a tf.function traces it."""
-    import keras
-
-    optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
-    if variable is not None:
-        optimizer.build([variable])
-    return optimizer
-
-
-def _run_train_step(name, train_step, image, problem, optimizer):
-    """train_step(image, problem, optimizer), with hints for the optimizer's own errors."""
-    try:
-        return run_student(name, train_step, image, problem, optimizer)
-    except CheckFailed as e:
-        if "originally built with" in str(e):
-            raise CheckFailed(_WEIGHTS_HINT) from None
-        if "No gradients provided" in str(e):
-            raise CheckFailed(
-                f"{e} tape.gradient(J, image) returned None: compute J inside the "
-                "`with tf.GradientTape() as tape:` block, then take the gradient after it"
-            ) from None
-        raise
-
-
-def _expect_one_optimizer_step(extractor, kernels, before, after, steps):
-    """The optimizer took one step (`steps`), on the image (before -> after), not the weights."""
-    if any(not np.array_equal(w, k.numpy()) for w, k in zip(kernels, extractor.kernels)):
-        raise CheckFailed(_WEIGHTS_HINT)
+def _expect_one_optimizer_step(before, after, steps):
+    """The optimizer took one step (`steps`) on the image (before -> after)."""
     if np.array_equal(after, before):
         if steps == 0:
             raise CheckFailed(f"the image did not change: apply the gradient to it with {_APPLY}")
@@ -213,9 +270,9 @@ def _expect_a_step_downhill(before, after, grad):
 
 
 def _one_adam_step(grad):
-    """The change a fresh Adam (as _adam() makes) applies on its first step."""
+    """The change a fresh Adam (as adam() makes) applies on its first step."""
     v = tf.Variable(tf.zeros_like(grad))
-    opt = _adam(v)
+    opt = adam(v)
     opt.apply_gradients([(tf.constant(grad), v)])
     return -v.numpy()
 
@@ -225,7 +282,7 @@ def _check_train_step_graph(name, train_step):
     problem, start = _train_problem(seed=1)
     image = tf.Variable(start)
     before = image.numpy()
-    optimizer = _adam(image)
+    optimizer = adam(image)
     step = tf.function(lambda: train_step(image, problem, optimizer))
     try:
         out = step()

@@ -1,8 +1,8 @@
 """The `nst` flags of every Config field, generated from the field itself.
 
 Each Config field becomes ``--field-name`` (or its ``flag`` metadata: ``--size``, ``--lr``),
-with the field's own help and default, so that `nst stylize --help` always shows what
-Config really does. Booleans get ``--x/--no-x``; fields with choices list them.
+with the field's own help and the value the command really starts from (its default
+preset's), so that `nst stylize --help` always shows what a run does. Booleans get ``--x/--no-x``; fields with choices list them.
 This module imports no TensorFlow.
 """
 
@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 
 from ..config import Config
+
 
 def flag_of(f):
     return f.metadata.get("flag") or "--" + f.name.replace("_", "-")
@@ -26,15 +27,18 @@ def _shown(value):
     return str(value)
 
 
-def add_config_flags(parser, skip=(), types=None):
+def add_config_flags(parser, defaults=None, skip=(), types=None):
     """Add a flag for every Config field except those in skip; types overrides a parser.
 
-    Every flag defaults to None, so that config_changes() knows what the user gave.
+    defaults: the Config the command starts from (default Config()), whose values the
+    help shows. Every flag defaults to None, so that config_changes() knows what the
+    user gave.
     """
+    defaults = defaults or Config()
     for f in dataclasses.fields(Config):
         if f.name in skip:
             continue
-        help_text = f"{f.metadata['help']} (default: {_shown(f.default)})".replace("%", "%%")
+        help_text = f"{f.metadata['help']} (default: {_shown(getattr(defaults, f.name))})".replace("%", "%%")
         kwargs = {"dest": f.name, "default": None, "help": help_text}
         if f.type is bool:
             kwargs["action"] = argparse.BooleanOptionalAction

@@ -28,12 +28,20 @@ def register(sub):
         help="write the student version of the notebooks (solutions and hidden tests removed)",
         description="Write the student version of each notebook: every ### BEGIN/END SOLUTION region "
         "becomes a '# YOUR CODE HERE / raise NotImplementedError()' stub, hidden tests and "
-        "outputs are removed.",
+        "outputs are removed. With --student: the course's own student/ edition, made from "
+        "notebooks/ (see nstlib/instructor/edition.py).",
     )
     p.add_argument("notebooks", nargs="*", metavar="NOTEBOOKS",
                    help="source notebooks (default: notebooks/[0-9]*.ipynb of the course repository)")
-    p.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help="folder to write to")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("-o", "--output", metavar="OUT_DIR", help="folder to write to")
     p.add_argument("--overwrite", action="store_true", help="replace notebooks already in OUT_DIR")
+    where.add_argument("--student", action="store_true",
+                       help="instead, bring the repository's editions up to date: the setup cell, Colab "
+                            "badge and metadata of every notebook in notebooks/ (from pyproject.toml's "
+                            "address and nstlib's version), student/ and the README's Colab links")
+    p.add_argument("--check", action="store_true",
+                   help="with --student: write nothing; list what is out of date and exit 1 if anything is")
     p.set_defaults(func=run_release)
 
     p = sub.add_parser(
@@ -55,9 +63,32 @@ def register(sub):
 
 
 def run_release(args):
-    """`nst release`: release the notebooks, one line per file."""
+    """`nst release`: release the notebooks, one line per file (--student: the repository's editions)."""
+    if args.student or args.check:
+        return run_editions(args)
     for target in _instructor("release").release(args.notebooks, args.output, overwrite=args.overwrite):
         print(f"released {target}")
+    return 0
+
+
+def run_editions(args):
+    """`nst release --student [--check]`: update (or check) the setup cells, notebooks/ and student/."""
+    if not args.student:
+        raise NSTError("--check goes with --student: nst release --student --check")
+    if args.notebooks or args.overwrite:
+        raise NSTError("--student works on the repository's notebooks/, student/ and README.md: "
+                       "give it no NOTEBOOKS and no --overwrite.")
+    edition = _instructor("edition")
+    root = edition.repository_root()
+    changed = edition.update(root, check=args.check)
+    for path in changed:
+        print(f"{'out of date' if args.check else 'updated'}: {path.relative_to(root)}")
+    if args.check and changed:
+        print("nst release --student --check: the editions are out of date; run nst release --student",
+              file=sys.stderr)
+        return 1
+    if not changed:
+        print("the editions are up to date")
     return 0
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..config import DEFAULT_CONTENT, DEFAULT_STYLE
 from ..errors import NSTError
+from ..extensions.presets import DEFAULT, PRESETS
 from .flags import add_config_flags, config_changes
 
 
@@ -38,9 +39,10 @@ def register(sub):
     p.add_argument("style", nargs="*", help=f"style image(s) (default {DEFAULT_STYLE})")
     p.add_argument("-o", "--output", help="output file, .png or .jpg (default: output/CONTENT_STYLE.png, "
                    "or the next free name: output/CONTENT_STYLE-1.png, ...)")
-    p.add_argument("--preset", help="start from a reference's settings: default, course, gatys, tf-tutorial")
+    p.add_argument("--preset", help=f"start from a preset's settings: {', '.join(PRESETS)} (default: {DEFAULT}, "
+                   "whose values the defaults below show; the other flags change them)")
     p.add_argument("--sizes", help="coarse to fine: comma-separated sizes, e.g. 256,512,1024")
-    add_config_flags(p, types={"steps": str})  # --steps N, or with --sizes N,N,N (one per size)
+    add_config_flags(p, PRESETS[DEFAULT], types={"steps": str})  # --steps N, or with --sizes N,N,N
     p.add_argument("--style-weights", help="blend weights of several STYLEs, e.g. 0.7,0.3")
     p.add_argument("--mask", help="an image, white where the style applies; elsewhere the content stays")
     p.add_argument("--outside-style", help="with --mask: a second style for the rest of the picture")
@@ -89,7 +91,7 @@ def _plan(args):
         return (config, extra["content"], extra["styles"], extra.get("style_weights"), out,
                 Path(args.resume), resume, steps, sizes)
     styles = args.style or [DEFAULT_STYLE]
-    config = preset(args.preset or "default", **changes)
+    config = preset(args.preset or DEFAULT, **changes)
     name = f"{_stem(args.content)}_{'+'.join(_stem(s) for s in styles)}.png"
     out = Path(args.output) if args.output else new_output_path(name)
     ckpt = checkpoint_path_for(out) if args.checkpoint_every else None
@@ -129,9 +131,12 @@ def _recorder(args, config):
 
 def run(args):
     from ..core.callbacks import Checkpointer
+    from ..core.timing import announce
 
     config, content, styles, weights, out, ckpt, resume, steps, sizes = _plan(args)
     check_output(out, args.overwrite)  # before a long run, not after it
+    if not args.quiet and not sizes:  # the probe's traced step is the run's: it costs a few steps
+        print(announce(config, content), flush=True)
     every = args.checkpoint_every or (resume.extra.get("every") if resume else None)
     recorder = _recorder(args, config)
     style = styles[0] if len(styles) == 1 else list(styles)

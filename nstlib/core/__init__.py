@@ -1,9 +1,16 @@
 """The algorithm (Gatys et al.), in the order a reader meets it.
 
-    costs.py      J_content, the Gram matrix, J_style, total variation, J      (notebooks 03-05)
-    vgg.py        VGG-19, frozen, as a feature extractor                        (notebooks 01, 02)
-    problem.py    the targets, computed once; blends and masks                  (notebooks 05, 07)
-    loop.py       the training loop: Adam or L-BFGS steps, then the callbacks   (notebook 05)
-    callbacks.py  progress bar, previews, checkpoints, stop requests            (notebook 05)
-    transfer.py   stylize(): load the images, build the problem, run the loop   (notebook 05)
+    vgg.py         VGG-19, frozen, as a feature extractor; preprocessing          (notebooks 01, 02)
+    reconstruct.py an image from its activations at one layer                    (notebook 02)
+    costs.py       the course's formulas: J_content, the Gram matrix, J_style,   (notebooks 03-05)
+                   total variation, J
+    losses.py      the loop's versions: per-position Gram matrices, W2, TV per   (notebooks 04, 05, 07)
+                   position, the temporal cost of video
+    problem.py     the targets, computed once; blends and masks; evaluate()      (notebooks 05, 07)
+    adam.py        Adam's update as a pure function of its state                 (notebook 05)
+    loop.py        the training loop: Adam or L-BFGS steps, then the callbacks   (notebook 05)
+    schedule.py    the sizes, steps and time shares of a run (coarse to fine)    (notebook 07)
+    timing.py      a measured step; how long a run will take here                (every notebook)
+    callbacks.py   progress bar, previews, checkpoints, stop requests            (notebook 05)
+    transfer.py    stylize(): load the images, build the problem, run the loop   (notebook 05)
 """

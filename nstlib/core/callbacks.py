@@ -31,21 +31,37 @@ class Callback:
 
 
 class ProgressBar(Callback):
-    """A tqdm bar (terminal or notebook) with the total cost every 10 steps."""
+    """A tqdm bar (terminal or notebook) with the total cost every 10 steps.
 
-    def __init__(self, total, desc="stylize"):
-        self.total, self.desc, self.bar = total, desc, None
+    keep_open: one bar over several runs (the sizes of a coarse-to-fine ladder), closed
+    by close() rather than at the end of each run.
+    """
+
+    def __init__(self, total, desc="stylize", keep_open=False):
+        self.total, self.desc, self.keep_open, self.bar = total, desc, keep_open, None
 
     def on_start(self, run):
-        self.bar = tqdm(total=self.total, initial=run.steps_done, desc=self.desc, unit="step")
+        if self.bar is None:
+            self.bar = tqdm(total=self.total, initial=run.steps_done, desc=self.desc, unit="step")
 
     def on_step(self, run, image, costs):
         self.bar.update(1)
-        if run.steps_done % 10 == 0 or run.steps_done == self.total:
+        if run.steps_done % 10 == 0 or run.steps_done == run.config.steps:
             self.bar.set_postfix(cost=f"{costs['total']:.4g}", refresh=False)
 
     def on_end(self, run):
-        self.bar.close()
+        if not self.keep_open:
+            self.close()
+
+    def describe(self, desc):
+        self.desc = desc
+        if self.bar is not None:
+            self.bar.set_description(desc, refresh=False)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 class EverySteps(Callback):
@@ -94,9 +110,8 @@ class Checkpointer(Callback):
             self.save(run)
 
     def save(self, run):
-        state = [v.numpy() for v in run.optimizer.variables] if run.optimizer is not None else []
+        state = {} if run.state is None else {k: np.asarray(v) for k, v in run.state._asdict().items()}
         save_checkpoint(self.path, Checkpoint(
-            image=run.image.numpy(), best_image=np.asarray(run.best_image), best_cost=run.best_cost,
-            best_step=run.best_step, history=run.history, config=run.config,
-            optimizer_state=state, extra=self.extra,
+            image=np.asarray(run.image), best_image=np.asarray(run.best_image), best_cost=run.best_cost,
+            best_step=run.best_step, history=run.history, config=run.config, state=state, extra=self.extra,
         ))

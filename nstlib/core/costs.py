@@ -8,6 +8,9 @@ Taught in:
 - ``content_cost``: notebooks/03_content_cost.ipynb
 - ``gram_matrix``, ``layer_style_cost``, ``style_cost``: notebooks/04_style_cost.ipynb
 - ``total_cost``, ``total_variation_cost``: notebooks/05_full_optimization.ipynb
+
+What the training loop computes from them, under each reference's normalization, is in
+:mod:`nstlib.core.losses`.
 """
 
 import tensorflow as tf
@@ -110,23 +113,22 @@ def total_variation_cost(image):
     return tf.reduce_sum(tf.image.total_variation(tf.convert_to_tensor(image, tf.float32)))
 
 
-def total_cost(J_content, J_style, alpha=10, beta=40):
-    """J(G) = alpha * J_content(C, G) + beta * J_style(S, G).
+def total_cost(J_content, J_style, J_tv=0.0, alpha=10, beta=40, tv_weight=0.0):
+    """J(G) = alpha * J_content(C, G) + beta * J_style(S, G) + tv_weight * J_tv(G).
 
-    Taught in notebooks/05_full_optimization.ipynb.
+    Scalars (or scalar tensors) in, a scalar out. Taught in
+    notebooks/05_full_optimization.ipynb.
     """
-    return alpha * J_content + beta * J_style
-
-
-# --- The references' conventions (Config.normalization), used by the training loop ---
-#
-# The loop compares Gram matrices per position, G_hat = G / (n_H n_W), so a style image
-# of another size than the content still asks for the same statistics. With equal sizes,
-# sum((G_hat_S - G_hat_G)^2) / (4 n_C^2) is exactly the course's layer_style_cost.
+    return alpha * J_content + beta * J_style + tv_weight * J_tv
 
 
 def position_gram(a, mask=None):
     """G / (number of positions) for activations a (1, n_H, n_W, n_C), optionally masked.
+
+    The loop compares Gram matrices per position, so that a style image of another size
+    than the content still asks for the same statistics (the same texture over twice the
+    area has twice the Gram matrix, but the same G per position). With equal sizes,
+    sum((G_hat_S - G_hat_G)^2) / (4 n_C^2) is exactly the course's layer_style_cost.
 
     mask: (1, n_H, n_W, 1) weights in [0, 1] (a region of the image): the Gram matrix
     is then the mask-weighted mean over positions (activations scaled by sqrt(mask), so
@@ -137,30 +139,3 @@ def position_gram(a, mask=None):
         n_H, n_W, _ = _dims(a)
         return style_gram(a) / (n_H * n_W)
     return style_gram(a * tf.sqrt(mask)) / tf.maximum(tf.reduce_sum(mask), 1.0)
-
-
-def content_distance(a_C, a_G, normalization="course"):
-    """The content cost at one layer under a reference's normalization.
-
-    course: sum / (4 n_H n_W n_C) (content_cost); gatys: sum / 2 (Gatys et al. 2016);
-    tf-tutorial: the mean of the squared differences (TensorFlow's tutorial).
-    """
-    squared = tf.square(tf.convert_to_tensor(a_C, tf.float32) - a_G)
-    if normalization == "course":
-        return content_cost(a_C, a_G)
-    if normalization == "gatys":
-        return 0.5 * tf.reduce_sum(squared)
-    return tf.reduce_mean(squared)
-
-
-def gram_distance(G_hat_S, G_hat_G, normalization="course"):
-    """The style cost at one layer between per-position Gram matrices (n_C, n_C).
-
-    course and gatys: sum / (4 n_C^2), which is layer_style_cost for equal sizes;
-    tf-tutorial: the mean of the squared differences.
-    """
-    squared = tf.square(G_hat_S - G_hat_G)
-    if normalization == "tf-tutorial":
-        return tf.reduce_mean(squared)
-    n_C = tf.cast(tf.shape(G_hat_S)[0], tf.float32)
-    return tf.reduce_sum(squared) / (4.0 * n_C**2)

@@ -4,7 +4,8 @@
     result.best_image        # (1, H, W, 3) in [0, 1]
     result.history["style"]  # the style cost at every step
 
-It loads the images (:mod:`nstlib.io.sources`), builds the problem
+It plans the sizes (:mod:`nstlib.core.schedule`: one, or coarse to fine), and at each
+loads the images (:mod:`nstlib.io.sources`), builds the problem
 (:class:`~nstlib.core.problem.StyleTransfer`), picks the starting image, turns its
 keyword arguments into callbacks (:mod:`nstlib.core.callbacks`) and runs the loop
 (:func:`~nstlib.core.loop.optimize`).
@@ -12,20 +13,22 @@ keyword arguments into callbacks (:mod:`nstlib.core.callbacks`) and runs the loo
 Taught in notebooks/05_full_optimization.ipynb.
 """
 
+import time
+
 from ..config import Config
 from ..errors import NSTError
 from ..io.checkpoint import Checkpoint, load_checkpoint
 from ..io.images import load_image, resize_to
-from ..io.sources import as_image, as_images
 from .callbacks import Checkpointer, EverySteps, ProgressBar, StopRequest
 from .loop import optimize
 from .problem import StyleTransfer, initial_image
+from .schedule import TIME_UP, TimeLimit, plan, stage_images, upsample
 
 
 def stylize(content, style, config=None, *, style_weights=None, mask=None, outside_style=None,
             init_image=None, callback=None, callback_every=10, stop=None, progress=True,
             callbacks=(), checkpoint=None, checkpoint_every=None, resume=None, extractor=None,
-            **overrides):
+            state=None, previous=None, **overrides):
     """Optimize an image to match content's content and style's style; a Result.
 
     content, style: images (tensors, arrays, paths, URLs or example names), resized so
@@ -42,42 +45,90 @@ def stylize(content, style, config=None, *, style_weights=None, mask=None, outsi
       callback objects (nstlib.core.callbacks).
     - checkpoint: a path where the run's state is saved every checkpoint_every steps and
       when it ends early; resume: a checkpoint (or its path) to continue from, whose
-      Config is used when config is None (see nstlib.io.checkpoint).
+      Config is used when config is None (see nstlib.io.checkpoint). One size only.
     - extractor: the feature extractor (default: VGG-19, built once per settings).
+    - state: an AdamState to continue from (a coarse-to-fine ladder's warm start).
+    - previous: a video frame's temporal target, (the previous stylized frame warped
+      along the optical flow, its weights): see StyleTransfer and nstlib.extensions.flow.
     """
     if resume is not None and not isinstance(resume, Checkpoint):
         resume = load_checkpoint(resume)
     config = config or (resume.config if resume is not None else Config())
     config = config.replace(**overrides) if overrides else config
-    content = as_image(content, config.max_dim)
-    style = as_images(style, config.max_dim)
-    if outside_style is not None:
-        outside_style = as_image(outside_style, config.max_dim)
-    problem = StyleTransfer(content, style, config, extractor, style_weights=style_weights,
-                            mask=mask, outside_style=outside_style)
-    start = _start(problem, content, style, config, init_image, resume)
-    return optimize(problem, start, config, [
-        *([ProgressBar(config.steps)] if progress else []),
-        *([Checkpointer(checkpoint, checkpoint_every)] if checkpoint is not None else []),
-        *([EverySteps(callback, callback_every)] if callback is not None else []),
-        *callbacks,
-        *([StopRequest(stop)] if stop is not None else []),
-    ], resume)
+    stages = plan(config)
+    if len(stages) > 1 and (resume is not None or checkpoint is not None or previous is not None):
+        raise NSTError("Checkpoints, --resume and video frames work with one size: set min_size=0 "
+                       "(CLI: --min-size 0).")
+    callbacks = [*([Checkpointer(checkpoint, checkpoint_every)] if checkpoint is not None else []), *callbacks]
+    return run_stages(content, style, config, stages, style_weights=style_weights, mask=mask,
+                      outside_style=outside_style, init_image=init_image, callback=callback,
+                      callback_every=callback_every, stop=stop, progress=progress, callbacks=callbacks,
+                      resume=resume, extractor=extractor, state=state, previous=previous)
 
 
-def _start(problem, content, style, config, init_image, resume):
-    """The image the run starts from: the checkpoint's, init_image, or config.init's."""
+def run_stages(content, style, config, stages, *, callback=None, callback_every=10, stop=None,
+               progress=True, callbacks=(), init_image=None, resume=None, state=None, **problem):
+    """Run the stages (nstlib.core.schedule.Stage) in order, each from the last one's result.
+
+    problem: StyleTransfer's keyword arguments (style_weights, mask, outside_style,
+    extractor, previous). Returns the last stage's Result, with ``stages``: one (size, steps done,
+    seconds) per stage run.
+    """
+    bar = ProgressBar(None if config.time_budget else sum(s.steps for s in stages), keep_open=True) \
+        if progress else None
+    deadline = time.perf_counter() + sum(s.seconds for s in stages)
+    done, result, image = [], None, init_image
+    try:
+        for k, stage in enumerate(stages):
+            if bar is not None:
+                bar.describe(f"{stage.size} px" if len(stages) > 1 else "stylize")
+            result = _one_stage(content, style, config.replace(max_dim=stage.size, steps=stage.steps),
+                                image if k else None, init_image if not k else None, state, resume, problem, [
+                *([bar] if bar is not None else []), *callbacks,
+                *([EverySteps(callback, callback_every)] if callback is not None else []),
+                *([TimeLimit(stage.seconds, deadline, bar)] if stage.seconds else []),
+                *([StopRequest(stop)] if stop is not None else []),
+            ])
+            done.append((stage.size, result.steps_done, result.seconds))
+            image, state = result.best_image, result.state
+            if result.stopped and result.message != TIME_UP:
+                break
+    finally:
+        if bar is not None:
+            bar.close()
+    if result.message == TIME_UP:  # the budget's share was spent: a normal end
+        result.stopped, result.message = False, ""
+    result.stages = done
+    return result
+
+
+def _one_stage(content, style, config, previous, init_image, state, resume, problem, callbacks):
+    """One size: the images at that size, the problem, the start (previous: the last
+    size's result, upsampled), the loop."""
+    content, style, outside = stage_images(content, style, problem.get("outside_style"), config.max_dim)
+    transfer = StyleTransfer(content, style, config, problem.get("extractor"), outside_style=outside,
+                             style_weights=problem.get("style_weights"), mask=problem.get("mask"),
+                             previous=problem.get("previous"))
+    if previous is not None:
+        start = upsample(previous, content, config.detail)
+        warm = config.warm_start and state is not None and config.optimizer == "adam"
+        state = state.resized(content.shape[1:3]) if warm else None
+    else:
+        start = _start(content, style, config, init_image, resume)
+    if transfer.update_mask is not None:  # outside the mask the picture is the content
+        start = transfer.update_mask * start + (1.0 - transfer.update_mask) * content
+    return optimize(transfer, start, config, callbacks, resume, state)
+
+
+def _start(content, style, config, init_image, resume):
+    """The image a run starts from: the checkpoint's, init_image, or config.init's."""
     if resume is not None:
         if tuple(resume.image.shape) != tuple(content.shape):
             raise NSTError(
                 f"The checkpoint's image is {resume.image.shape[1]}x{resume.image.shape[2]} but the "
                 f"content is {content.shape[1]}x{content.shape[2]}: resume with the same content and size."
             )
-        start = resume.image
-    elif init_image is not None:
-        start = resize_to(load_image(init_image, min_side=1), content.shape[1:3])
-    else:
-        start = initial_image(content, style, config)
-    if problem.update_mask is not None:  # outside the mask the picture is the content
-        start = problem.update_mask * start + (1.0 - problem.update_mask) * content
-    return start
+        return resume.image
+    if init_image is not None:
+        return resize_to(load_image(init_image, min_side=1), content.shape[1:3])
+    return initial_image(content, style, config)

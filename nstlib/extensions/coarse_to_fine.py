@@ -7,16 +7,21 @@ at the style's scale, cheaply; each larger size then only refines the details.
 
     result = stylize_coarse_to_fine(content, style, sizes=(256, 512, 1024), steps=(300, 150, 80))
 
+This is the explicit form of Config's coarse-to-fine fields (min_size, scale_factor,
+coarse_steps), which ``stylize`` follows: both run nstlib.core.schedule's ladder, where
+each size starts from the last one's result and Adam keeps its moments.
+
 Taught in notebooks/07_beyond_the_basics.ipynb.
 """
 
 from ..config import Config
-from ..core.transfer import stylize
+from ..core.schedule import Stage
+from ..core.transfer import run_stages
 from ..errors import NSTError
 
 
 def stylize_coarse_to_fine(content, style, sizes, steps=None, config=None, **kwargs):
-    """Stylize at each size in `sizes` (increasing), each run starting from the last one's best image.
+    """Stylize at each size in `sizes` (increasing), each run starting from the last one's result.
 
     steps: one number for every size, or one per size (default config.steps each).
     kwargs go to stylize (callback, stop, progress, style_weights, mask, ...). Returns the
@@ -35,12 +40,5 @@ def stylize_coarse_to_fine(content, style, sizes, steps=None, config=None, **kwa
             f"Give one number of steps per size, or one for every size: {len(sizes)} sizes but "
             f"{len(steps)} step counts."
         )
-    previous, stages = None, []
-    for size, n in zip(sizes, steps):
-        result = stylize(content, style, config.replace(max_dim=size, steps=n), init_image=previous, **kwargs)
-        stages.append((size, result.steps_done, result.seconds))
-        previous = result.best_image
-        if result.stopped:  # a stop request or Ctrl-C ends the whole ladder
-            break
-    result.stages = stages
-    return result
+    config = config.replace(min_size=sizes[0] if len(sizes) > 1 else 0, max_dim=sizes[-1])
+    return run_stages(content, style, config, [Stage(s, n) for s, n in zip(sizes, steps)], **kwargs)

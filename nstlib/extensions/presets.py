@@ -3,14 +3,28 @@
     nst stylize photo.jpg van_gogh_the_starry_night --preset gatys
     stylize(content, style, preset("tf-tutorial", steps=200))
 
-- ``default``: nstlib's own defaults (Config()): the course's formulas, with α/β = 10⁴
-  because VGG-19 gets ImageNet-preprocessed pixels; Adam as the TF tutorial.
-- ``course``: the deeplearning.ai assignment "Art Generation with Neural Style Transfer"
-  (Deep Learning Specialization, course 4, week 4): content layer block5_conv4, style
-  layers block1_conv1..block5_conv1 with λ = 0.2, J = 10 J_content + 40 J_style, the
-  course's normalizations, Adam(learning rate 0.01, Keras' defaults otherwise),
-  400 × 400 pixels in [0, 1] fed to VGG-19 without ImageNet preprocessing, 2500 steps,
-  starting from the content plus uniform noise (here: 0.75 content + 0.25 noise).
+- ``fast``: the CLI's and the studio's default, the best picture per second measured on a
+  float32 CPU (benchmarks/schedules.py): L-BFGS from the content image, few iterations,
+  a little total variation so that small sizes stay clean.
+- ``high``: the high-quality mode, from the techniques K. Crowson's style-transfer-pytorch
+  documents: the Wasserstein-2 style loss (means and covariances of the features), sizes
+  from 128 px up by √2 with Adam's moments carried over, the moving average of the
+  iterates (decay 0.99, bias-corrected) as the result, and style layer weights falling
+  with depth (256 : 64 : 16 : 4 : 1).
+- ``plain``: Config(), the plain Adam loop notebook 05 teaches: the course's formulas,
+  α/β = 10⁴ because VGG-19 gets ImageNet-preprocessed pixels; Adam as the TF tutorial.
+- ``course-2018`` and ``course-2021``: the deeplearning.ai assignment "Art Generation with
+  Neural Style Transfer" (Deep Learning Specialization, course 4, week 4), in its two
+  versions. Both: style layers conv1_1..conv5_1 with λ = 0.2, J = 10 J_content +
+  40 J_style, the course's normalizations, Adam.
+  - 2018 (TensorFlow 1, MatConvNet's VGG-19): pixels 0-255 minus the ImageNet means
+    (as ``preprocess=True``), content layer conv4_2, the start a mix of 0.4 content and
+    0.6 noise (noise ratio 0.6), Adam with learning rate 2.0 on 0-255 pixels (2/255 on
+    [0, 1] pixels), 200 iterations, 400 × 300 pixels.
+  - 2021 (TensorFlow 2, Keras' VGG-19): pixels in [0, 1] fed as they are
+    (``preprocess=False``), content layer block5_conv4, the start the content plus
+    uniform noise in ±0.25 (here: 0.75 content + 0.25 noise, nstlib's mix), Adam
+    (learning rate 0.01), 2500 steps, 400 × 400 pixels.
 - ``gatys``: Gatys, Ecker and Bethge, "Image Style Transfer Using Convolutional Neural
   Networks", CVPR 2016: content conv4_2, style conv1_1..conv5_1 with w_l = 1/5, average
   pooling ("we found that replacing the maximum pooling operation by average pooling
@@ -30,9 +44,22 @@ Taught in notebooks/07_beyond_the_basics.ipynb.
 from ..config import STYLE_LAYERS, Config
 from ..errors import NSTError
 
+# The high-quality mode's style layer weights: 256 : 64 : 16 : 4 : 1, summing to 1.
+FALLING_WEIGHTS = tuple((name, w / 341) for (name, _), w in zip(STYLE_LAYERS, (256, 64, 16, 4, 1)))
+
 PRESETS = {
-    "default": Config(),
-    "course": Config(
+    "fast": Config(optimizer="lbfgs", steps=50, tv_weight=1e5),
+    "high": Config(
+        style_loss="w2", style_layers=FALLING_WEIGHTS, beta=1e3, min_size=128, scale_factor=2**0.5,
+        coarse_steps=100, steps=150, warm_start=True, ema=0.99, adam_beta1=0.9, learning_rate=0.02,
+    ),
+    "plain": Config(),
+    "course-2018": Config(
+        content_layers=("block4_conv2",), style_layers=STYLE_LAYERS, alpha=10, beta=40,
+        normalization="course", preprocess=True, optimizer="adam", learning_rate=2.0 / 255,
+        adam_beta1=0.9, adam_epsilon=1e-7, max_dim=400, steps=200, init="noise", noise_ratio=0.6,
+    ),
+    "course-2021": Config(
         content_layers=("block5_conv4",), style_layers=STYLE_LAYERS, alpha=10, beta=40,
         normalization="course", preprocess=False, optimizer="adam", learning_rate=0.01,
         adam_beta1=0.9, adam_epsilon=1e-7, max_dim=400, steps=2500, init="noise", noise_ratio=0.25,
@@ -48,6 +75,7 @@ PRESETS = {
         adam_beta1=0.99, adam_epsilon=0.1, init="content", max_dim=512, steps=1000,
     ),
 }
+DEFAULT = "fast"  # what `nst stylize` and the studio start from
 
 
 def preset(name, **changes):

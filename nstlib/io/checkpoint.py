@@ -34,7 +34,7 @@ class Checkpoint:
     best_step: int
     history: dict  # {"total": [...], "content": [...], ...}: whatever costs the run recorded
     config: Config
-    optimizer_state: list = field(default_factory=list)  # Adam's variables, in order
+    state: dict = field(default_factory=dict)  # Adam's state {m, v, t, avg, decay} as arrays; {} for L-BFGS
     extra: dict = field(default_factory=dict)
 
     @property
@@ -55,10 +55,9 @@ def save_checkpoint(path, ckpt):
         "best_cost": ckpt.best_cost,
         "best_step": ckpt.best_step,
         "extra": ckpt.extra,
-        "n_optimizer": len(ckpt.optimizer_state),
     }
     arrays = {f"history_{k}": np.asarray(v, np.float64) for k, v in ckpt.history.items()}
-    arrays.update({f"optimizer_{i}": np.asarray(v) for i, v in enumerate(ckpt.optimizer_state)})
+    arrays.update({f"state_{k}": np.asarray(v) for k, v in ckpt.state.items()})
 
     def write(tmp):
         with open(tmp, "wb") as f:  # a file object: np.savez would add .npz to a name
@@ -78,7 +77,7 @@ def load_checkpoint(path):
             meta = json.loads(str(z["meta"]))
             history = {name.removeprefix("history_"): z[name].tolist() for name in z.files
                        if name.startswith("history_")}
-            state = [z[f"optimizer_{i}"] for i in range(meta["n_optimizer"])]
+            state = {name.removeprefix("state_"): z[name] for name in z.files if name.startswith("state_")}
             image, best = z["image"], z["best_image"]
         config = Config(**meta["config"])
     except NSTError:

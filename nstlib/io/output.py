@@ -4,10 +4,12 @@ In the course's repository that is its top-level ``output/``, whether the comman
 at the top, in ``notebooks/`` or deeper: the nearest folder, from the working folder up,
 that holds both ``output/`` and ``notebooks/``. Elsewhere (a pip install, Colab) it is
 ``./output``. ``NSTLIB_OUTPUT_DIR`` overrides both. Used by the CLI, the notebooks and the
-studio; taught nowhere: it's plumbing.
+studio; taught nowhere: it's plumbing. :func:`download` takes a result from Colab to the
+student's computer (the notebooks' setup cell imports it).
 """
 
 import os
+import sys
 from pathlib import Path
 
 from .images import next_free_path
@@ -29,3 +31,21 @@ def output_dir():
 def new_output_path(name):
     """output_dir() / name, or the first free name-1.png, name-2.png, ... : never a file that exists."""
     return next_free_path(output_dir() / name)
+
+
+def download(path):
+    """On Colab, send the file at path to your computer (google.colab.files.download); elsewhere
+    do nothing, the file is already on your disk. Returns the path.
+
+    Raises NSTError if there is no such file, on Colab and elsewhere alike.
+    """
+    from ..errors import NSTError
+
+    path = Path(path)
+    if not path.is_file():
+        raise NSTError(f"No such file to download: {path} (relative to {Path.cwd()}).")
+    if "google.colab" in sys.modules:
+        from google.colab import files
+
+        files.download(str(path))
+    return path

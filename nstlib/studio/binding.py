@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 from ..config import INITS, LAYER_NAMES, OPTIMIZERS, STYLE_LAYERS, Config, quick
 from ..errors import NSTError
+from ..extensions.presets import DEFAULT, preset
 
 CONV_LAYERS = tuple(n for n in LAYER_NAMES if "conv" in n)
 STYLE_LAYER_NAMES = tuple(n for n, _ in STYLE_LAYERS)
@@ -27,9 +28,12 @@ STYLE_LAYER_NAMES = tuple(n for n, _ in STYLE_LAYERS)
 RATIO_EXP = (0, 10)  # alpha/beta from 1e0 to 1e10 (the default 1e4 balances the costs)
 LR_EXP = (-4, 0)  # learning rate from 1e-4 to 1
 STEPS_RANGE = (1, 2000)
+TIME_RANGE = (0, 900, 5)  # seconds: min (0, no budget), max, step
 SIZE_RANGE = (64, 1024, 32)  # min, max, step
 SEED_MAX = 2**31 - 1
-TV_CHOICES = (0.0,) + tuple(k * 10.0**e for e in range(-3, 4) for k in (1, 3)) + (1e4,)
+# The TV weight: per pixel position in the course's normalization (the fast preset's 1e5;
+# 1e6 smooths visibly), summed in the tf-tutorial's (its 30): 0 and 0.1 ... 1e6.
+TV_CHOICES = (0.0,) + tuple(k * 10.0**e for e in range(-1, 6) for k in (1, 3)) + (1e6,)
 
 LABEL_STYLE = {"description_width": "130px"}
 
@@ -43,9 +47,8 @@ def wide():
 
 
 def default_config():
-    """The panel's starting point: Config() at a size that keeps a CPU run interactive.
-
-    256 px on a CPU (about 0.2 s a step), 512 px with a GPU; 64 px in quick mode (CI).
+    """The panel's starting point: the CLI's default preset at a size that keeps a CPU
+    run interactive: 256 px on a CPU, 512 px with a GPU; 64 px in quick mode (CI).
     Taught in notebooks/06_tuning_with_widgets.ipynb.
     """
     try:
@@ -54,7 +57,7 @@ def default_config():
         gpu = bool(tf.config.list_physical_devices("GPU"))
     except Exception:  # no TensorFlow device query: be conservative
         gpu = False
-    return Config(max_dim=quick(512 if gpu else 256, 64))
+    return preset(DEFAULT, max_dim=quick(512 if gpu else 256, 64))
 
 
 def tv_options(values):
@@ -69,15 +72,15 @@ class Binding:
     """One widget per setting of a Config, and the Config the widgets show.
 
     ``Binding(config)`` builds the widgets (``ratio``, ``learning_rate``, ``steps``,
-    ``size``, ``tv_weight``, ``content_layer``, ``init``, ``optimizer``, ``seed`` and
+    ``time_budget``, ``size``, ``tv_weight``, ``content_layer``, ``init``, ``optimizer``, ``seed`` and
     ``style_weights``, a dict layer name -> slider) and moves them to config
     (default ``Config()``).
     Taught in notebooks/06_tuning_with_widgets.ipynb.
     """
 
     # the widgets, in the order the panel shows them (style_weights after them)
-    NAMES = ("ratio", "learning_rate", "steps", "size", "tv_weight", "content_layer", "init",
-             "optimizer", "seed")
+    NAMES = ("ratio", "learning_rate", "steps", "time_budget", "size", "tv_weight", "content_layer",
+             "init", "optimizer", "seed")
 
     def __init__(self, config=None):
         W = widgets
@@ -92,6 +95,9 @@ class Binding:
         )
         self.steps = W.IntSlider(min=STEPS_RANGE[0], max=STEPS_RANGE[1],
                                  description="steps", style=LABEL_STYLE, layout=wide())
+        self.time_budget = W.IntSlider(min=TIME_RANGE[0], max=TIME_RANGE[1], step=TIME_RANGE[2],
+                                       description="time (s), 0: steps", style=LABEL_STYLE, layout=wide(),
+                                       tooltip="a time budget: the steps that fit in it (0: the steps above)")
         self.size = W.IntSlider(min=SIZE_RANGE[0], max=SIZE_RANGE[1], step=SIZE_RANGE[2],
                                 description="image size (px)", style=LABEL_STYLE, layout=wide())
         self.tv_weight = W.SelectionSlider(options=tv_options(TV_CHOICES), description="TV weight",
@@ -132,6 +138,7 @@ class Binding:
             beta=beta,
             learning_rate=float(self.learning_rate.value),
             steps=int(self.steps.value),
+            time_budget=float(self.time_budget.value),
             max_dim=int(self.size.value),
             tv_weight=float(self.tv_weight.value),
             content_layers=(self.content_layer.value,),
@@ -160,6 +167,7 @@ class Binding:
             self.ratio.value = cfg.alpha / cfg.beta
             self.learning_rate.value = cfg.learning_rate
             self.steps.value = cfg.steps
+            self.time_budget.value = round(cfg.time_budget)
             self.size.value = cfg.max_dim
             if float(cfg.tv_weight) not in [v for _, v in self.tv_weight.options]:
                 self.tv_weight.options = tv_options(TV_CHOICES + (cfg.tv_weight,))
@@ -183,6 +191,9 @@ class Binding:
             problems.append(f"learning_rate = {cfg.learning_rate:g} is outside 1e{LR_EXP[0]}..1")
         if not STEPS_RANGE[0] <= cfg.steps <= STEPS_RANGE[1]:
             problems.append(f"steps = {cfg.steps} is outside {STEPS_RANGE[0]}..{STEPS_RANGE[1]}")
+        if not TIME_RANGE[0] <= cfg.time_budget <= TIME_RANGE[1] or cfg.time_budget != round(cfg.time_budget):
+            problems.append(f"time_budget = {cfg.time_budget:g} is not a whole number of seconds in "
+                            f"{TIME_RANGE[0]}..{TIME_RANGE[1]}")
         if not SIZE_RANGE[0] <= cfg.max_dim <= SIZE_RANGE[1]:
             problems.append(f"max_dim = {cfg.max_dim} is outside {SIZE_RANGE[0]}..{SIZE_RANGE[1]}")
         if cfg.tv_weight > TV_CHOICES[-1]:

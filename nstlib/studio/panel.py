@@ -32,8 +32,8 @@ import ipywidgets as widgets
 
 from ..config import DEFAULT_CONTENT, DEFAULT_STYLE
 from ..errors import NSTError
-from ..io.output import output_dir as output_dir_of_project
 from ..io.images import next_free_path, save_image
+from ..io.output import output_dir as output_dir_of_project
 from .binding import Binding, default_config
 from .compare import COMPARE, compare_widgets, parse_values, series, series_report, tile
 from .pickers import ImagePicker

@@ -6,7 +6,9 @@
     name, load = picker.source()   # what the run reads: load(max_dim) -> the image
 
 An upload is checked (can Pillow decode it?) and added to the dropdown as
-"upload:N:name", its bytes kept in ``uploads`` (one dict for both pickers).
+"upload:N:name", its bytes kept in ``uploads`` (one dict for both pickers). The Upload
+button works with ipywidgets 8 and with 7.7 (Colab's): :func:`uploaded_files` reads either's
+value, :func:`clear_upload` empties either.
 
 Taught in notebooks/06_tuning_with_widgets.ipynb.
 """
@@ -23,6 +25,26 @@ from .plots import placeholder_png, png
 from .status import esc
 
 THUMB_SIDE = 160
+
+
+def uploaded_files(value):
+    """[(name, bytes)] of a FileUpload's value, in ipywidgets 8's form or 7's.
+
+    8: a tuple of dicts with "name" and "content" (a memoryview), among others;
+    7.7: a dict {name: {"metadata": {"name": ...}, "content": bytes}}.
+    """
+    if isinstance(value, dict):  # ipywidgets 7
+        return [(str(name or "upload"), bytes(f["content"])) for name, f in value.items()]
+    return [(str(f.get("name") or "upload"), bytes(f["content"])) for f in value or ()]
+
+
+def clear_upload(upload):
+    """Empty an Upload button, so that the same file can be uploaded again (ipywidgets 8 or 7)."""
+    if isinstance(upload.value, dict):  # ipywidgets 7: value is read-only, made from metadata and data
+        upload.set_trait("value", {})
+        upload.metadata, upload.data = [], []
+    else:
+        upload.value = ()
 
 
 class ImagePicker:
@@ -83,12 +105,12 @@ class ImagePicker:
 
     def take(self, files, upload=None):
         """Add the last of files (FileUpload's value) to the dropdown and pick it, if it decodes."""
+        files = uploaded_files(files)
         if not files:
             return
-        f = files[-1]
-        name, data = str(f.get("name") or "upload"), bytes(f["content"])
+        name, data = files[-1]
         if upload is not None:
-            upload.value = ()  # empty again, so that the same file can be uploaded again
+            clear_upload(upload)  # empty again, so that the same file can be uploaded again
         try:
             load_image(io.BytesIO(data), min_side=1)  # decodable? (sizes are checked by the run)
         except Exception as e:  # noqa: BLE001

@@ -23,6 +23,7 @@ import ipywidgets as widgets
 
 from ..config import Config
 from ..core import transfer as _transfer  # looked up at call time, so tests can wrap it
+from ..core.schedule import plan
 from .plots import placeholder_png, plot_costs_png, png
 from .status import error_word
 
@@ -109,30 +110,33 @@ class Runner:
 
         The preview updates at most every refresh_seconds and the plot every
         plot_seconds (and both at the first and last step); what prefixes the progress.
+        The progress counts the steps of every size of a coarse-to-fine run, or, with a
+        time budget, the seconds.
         """
-        history = {}
+        history, count = {}, [0]
         last = {"preview": 0.0, "plot": 0.0, "progress": 0.0, "first": None}
-        self.progress.max = cfg.steps
+        total = None if cfg.time_budget else sum(stage.steps for stage in plan(cfg))
+        self.progress.max = total or 100
         self.progress.value = 0
+        start = time.perf_counter()
 
         def callback(step, image, costs):
             for k, v in costs.items():
                 history.setdefault(k, []).append(v)
+            count[0] += 1
             now = time.perf_counter()
             if last["first"] is None:
                 last["first"] = now  # the first step also traces the graph: not timed
-            end = step >= cfg.steps
+            end = total is not None and count[0] >= total
             if end or now - last["progress"] >= 0.1:
                 last["progress"] = now
-                self.progress.value = step
-                rate = f"{(now - last['first']) / (step - 1):.2f} s/step · " if step > 1 else ""
-                self.progress_label.value = (
-                    f"{what}step {step}/{cfg.steps} · {rate}J = {costs['total']:.3g}"
-                )
-            if end or step == 1 or now - last["preview"] >= refresh_seconds:
+                self.progress.value = count[0] if total else min(100, 100 * (now - start) / cfg.time_budget)
+                self.progress_label.value = f"{what}{_progress_text(count[0], total, now, start, last, cfg)}" \
+                                            f" · J = {costs['total']:.3g}"
+            if end or count[0] == 1 or now - last["preview"] >= refresh_seconds:
                 self.preview.value = png(image, max_side=512)
                 last["preview"] = now
-            if end or step == 1 or now - last["plot"] >= plot_seconds:
+            if end or count[0] == 1 or now - last["plot"] >= plot_seconds:
                 self.plot.value = plot_costs_png(history, cfg)
                 last["plot"] = time.perf_counter()  # after drawing: drawing takes time too
 
@@ -147,8 +151,15 @@ class Runner:
         self.final_image.value = png(result.best_image, max_side=1024)
         if h["total"]:
             self.plot.value = plot_costs_png(h, result.config)
-        self.progress.value = result.steps_done
-        self.progress_label.value = (
-            f"{what}{result.steps_done}/{result.config.steps} steps in {result.seconds:.1f} s "
-            f"({result.seconds_per_step:.2f} s/step)"
-        )
+        done = sum(n for _, n, _ in result.stages) or result.steps_done
+        self.progress.value = self.progress.max if result.config.time_budget else min(done, self.progress.max)
+        sizes = " + ".join(f"{n} at {size} px" for size, n, _ in result.stages) or f"{done}"
+        self.progress_label.value = f"{what}{sizes} steps in {result.seconds:.1f} s"
+
+
+def _progress_text(count, total, now, start, last, cfg):
+    """'step 12/45 · 0.31 s/step', or with a time budget 'step 12 · 18 s left'."""
+    rate = f" · {(now - last['first']) / (count - 1):.2f} s/step" if count > 1 else ""
+    if total is None:
+        return f"step {count} · {max(0.0, cfg.time_budget - (now - start)):.0f} s left"
+    return f"step {count}/{total}{rate}"

@@ -1,0 +1,108 @@
+"""How long a step takes on this machine, measured, and what a run will take from it.
+
+    probe = Probe(256)                      # three steps at 256 px, after tracing: a few seconds
+    probe.seconds(steps=300, size=512)      # the estimate for a run, from the pixel count
+    probe.say(300, 512, runs=5)             # "this cell: 5 runs of 300 steps at 512 px, about ..."
+
+A step's time grows with the pixel count (the convolutions dominate), so one measured
+size predicts the others; an L-BFGS iteration evaluates the cost about 1.1 times. The
+notebooks print these estimates before their long cells, and ``nst stylize`` before its
+run, so that every time the course states is this machine's, never another's.
+
+Taught in notebooks/01_transfer_learning.ipynb (what a GPU changes).
+"""
+
+import statistics
+import time
+
+import tensorflow as tf
+
+from ..config import DEFAULT_CONTENT, DEFAULT_STYLE, Config
+from ..io.sources import as_image
+from .adam import AdamState
+from .loop import adam_step, traced_value_and_grad
+from .problem import StyleTransfer
+from .schedule import plan
+
+LBFGS_EVALUATIONS = 1.1  # cost evaluations per L-BFGS iteration, measured on the course's pairs
+
+
+def measure_step(config, content=DEFAULT_CONTENT, style=DEFAULT_STYLE, steps=3):
+    """(median seconds of a step of `config` at its max_dim after one for tracing, its pixels).
+
+    A step is an Adam step, or one cost-and-gradient evaluation for L-BFGS: the traced
+    function the run itself will call, so a run right after it does not trace again.
+    """
+    content, style = as_image(content, config.max_dim), as_image(style, config.max_dim)
+    problem = StyleTransfer(content, style, config)
+    if config.optimizer == "lbfgs":
+        value_and_grad = traced_value_and_grad(problem.spec, problem.extractor)
+        step = lambda: value_and_grad(content, problem.targets, problem.weights)[0]  # noqa: E731
+    else:
+        state = AdamState.zeros(content.shape)
+        step = lambda: adam_step(problem, content, state, config)[2]  # noqa: E731
+    times = []
+    for k in range(steps + 1):
+        start = time.perf_counter()
+        float(step()["total"])  # wait for the step
+        if k:
+            times.append(time.perf_counter() - start)
+    return statistics.median(times), content.shape[1] * content.shape[2]
+
+
+class Probe:
+    """A step measured at one size (default pair), and estimates for other runs from it."""
+
+    def __init__(self, size=256, config=None):
+        self.config = (config or Config()).replace(max_dim=size)
+        self.size = size
+        self.step, self.pixels = measure_step(self.config)
+
+    def seconds(self, steps, size=None, runs=1, optimizer="adam", aspect=1.0):
+        """The estimated seconds of `runs` runs of `steps` steps at `size` (aspect: H·W / side²)."""
+        size = size or self.size
+        per_step = self.step * (size * size * aspect) / self.pixels
+        return runs * steps * per_step * (LBFGS_EVALUATIONS if optimizer == "lbfgs" else 1.0)
+
+    def run_seconds(self, config, aspect=1.0):
+        """The estimated seconds of a run of `config`: every size of its plan, or its time budget."""
+        if config.time_budget:
+            return config.time_budget
+        return sum(self.seconds(s.steps, s.size, optimizer=config.optimizer, aspect=aspect) for s in plan(config))
+
+    def describe(self, steps, size=None, runs=1, optimizer="adam", aspect=1.0):
+        """'5 runs of 300 steps at 512 px: about 4 min here (a step at 256 px takes 0.82 s on this machine)'."""
+        size = size or self.size
+        unit = "iterations" if optimizer == "lbfgs" else "steps"
+        what = f"{runs} runs of {steps} {unit}" if runs > 1 else f"{steps} {unit}"
+        device = "this GPU" if tf.config.list_physical_devices("GPU") else "this machine's CPU"
+        return (f"{what} at {size} px: about {format_seconds(self.seconds(steps, size, runs, optimizer, aspect))} "
+                f"here (a step at {self.size} px takes {self.step:.2f} s on {device}, measured)")
+
+    def say(self, steps, size=None, runs=1, optimizer="adam", aspect=1.0, what="This cell"):
+        """Print describe(): a long cell's estimate, before it runs."""
+        print(f"{what}: {self.describe(steps, size, runs, optimizer, aspect)}.")
+
+
+def format_seconds(seconds):
+    """12 s, 3.5 min, 1.2 h."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def announce(config, content, probe_size=256):
+    """One line, before a run: what it will do and about how long it will take here."""
+    size = min(probe_size, config.max_dim)
+    probe = Probe(size, config)
+    image = as_image(content, size)
+    aspect = image.shape[1] * image.shape[2] / size**2
+    stages = plan(config)
+    unit = "L-BFGS iterations" if config.optimizer == "lbfgs" else "Adam steps"
+    what = " then ".join(f"{s.steps} at {s.size} px" for s in stages) if not config.time_budget else \
+        " then ".join(f"{s.size} px" for s in stages)
+    took = (f"within its time budget of {format_seconds(config.time_budget)}" if config.time_budget else
+            f"about {format_seconds(probe.run_seconds(config, aspect))} on this machine")
+    return f"{unit}: {what}, {took} (a step at {size} px takes {probe.step:.2f} s here)."

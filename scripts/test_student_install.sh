@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# A student's install, checked in a fresh venv of its own (.cache/student-venv): Python 3.12 (as on
+# Colab), the package installed as the notebooks' setup cell installs it (`pip install .` from this
+# checkout: the cell's git+URL@tag needs GitHub), ipywidgets 7.7.1 (Colab's) and no JupyterLab,
+# the other versions those of the lock. Then, with the installed package (not the checkout's):
+#   1. its version is this release's, and JupyterLab is not there;
+#   2. the student notebooks 01 (no exercise) and 06 (the widgets) run to their end (nbclient);
+#   3. the studio's tests pass under ipywidgets 7.7.1, and a fast part of the suite on Python 3.12.
+# Called by scripts/test.sh after the main suite (SKIP_STUDENT_INSTALL=1 leaves it out); also
+# runs on its own. The venv is made again when requirements/, pyproject.toml or this file change.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+t0=$SECONDS
+say() { echo "test_student_install.sh: $*"; }
+
+# Python 3.12 as on Colab: $STUDENT_PYTHON, pyenv's, or one on PATH; else the default python3, loudly.
+py=${STUDENT_PYTHON:-}
+if [ -z "$py" ]; then
+  for candidate in $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12*/bin/python3.12 2>/dev/null | sort -V -r) \
+                   "$(command -v python3.12 || true)"; do
+    if [ -n "$candidate" ] && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
+      py=$candidate; break
+    fi
+  done
+fi
+if [ -z "$py" ]; then
+  py=python3
+  say "WARNING: no Python 3.12 found (set STUDENT_PYTHON); checking with $($py -V) instead" >&2
+fi
+
+venv=.cache/student-venv
+stamp="$venv/.installed-$(cat requirements/runtime.txt requirements/dev.txt pyproject.toml "$0" | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  say "making $venv with $("$py" -V) (a few minutes the first time)..."
+  rm -rf "$venv"
+  "$py" -m venv "$venv"
+  # The lock's versions, but Colab's ipywidgets 7.7.1; its widgetsnbextension 3.6 needs the
+  # notebook package, which Colab has at 6.5 (notebook 7 would bring JupyterLab).
+  grep -v -E '^(ipywidgets|jupyterlab-widgets|widgetsnbextension|notebook)==' requirements/dev.txt >"$venv/constraints.txt"
+  # from a copy of the package's files, as pip copies a git+URL (building here would leave build/)
+  src=$(mktemp -d)
+  cp -r pyproject.toml README.md LICENSE nstlib "$src/"
+  "$venv/bin/python" -m pip install --quiet -c "$venv/constraints.txt" "$src" "ipywidgets==7.7.1" "notebook<7"
+  rm -rf "$src"
+  "$venv/bin/python" -m pip install --quiet -c "$venv/constraints.txt" pytest nbclient nbformat pyyaml packaging hypothesis
+  touch "$stamp"
+  say "installed in $((SECONDS - t0)) s"
+fi
+shared="$(cd .. && pwd)/shared"
+if [ -d "$shared" ]; then
+  export NSTLIB_VGG19_WEIGHTS="${NSTLIB_VGG19_WEIGHTS:-$shared/vgg19/vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5}"
+  export NSTLIB_DATA_DIR="${NSTLIB_DATA_DIR:-$shared/gallery}"
+fi
+export NSTLIB_QUICK=1 PYTHONSAFEPATH=1  # the installed nstlib, never the checkout's folder beside it
+python=$venv/bin/python
+
+# 1. the release's version, ipywidgets 7.7.1, no JupyterLab
+"$python" - <<'EOF'
+import importlib.metadata as m, importlib.util, pathlib, sys
+import ipywidgets, nstlib
+assert "site-packages" in nstlib.__file__, f"not the installed package: {nstlib.__file__}"
+assert m.version("nstlib") == nstlib.__version__, (m.version("nstlib"), nstlib.__version__)
+assert ipywidgets.__version__ == "7.7.1", ipywidgets.__version__
+assert importlib.util.find_spec("jupyterlab") is None, "JupyterLab is installed"
+print(f"test_student_install.sh: Python {sys.version.split()[0]}, nstlib {nstlib.__version__} "
+      f"(installed), ipywidgets {ipywidgets.__version__}, no JupyterLab")
+EOF
+
+# 2. student notebooks, to their end: 01 (no exercise: every cell must run) and 06 (the widgets)
+failed=()
+for notebook in student/01_transfer_learning.ipynb student/06_tuning_with_widgets.ipynb; do
+  t=$SECONDS
+  if "$python" - "$notebook" <<'EOF'; then
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+path = sys.argv[1]
+nb = nbformat.read(path, as_version=4)
+try:
+    NotebookClient(nb, kernel_name="python3", timeout=900, resources={"metadata": {"path": "student"}}).execute()
+except CellExecutionError as e:
+    cell = next(i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", [])))
+    print(f"test_student_install.sh: FAILED: {path}, cell {cell}: {e.ename}: {e.evalue}", end="")
+    sys.exit(1)
+ran = sum(1 for c in nb.cells if c.cell_type == "code" and c.execution_count)
+print(f"test_student_install.sh: {path} ran to its end ({ran} code cells)", end="")
+EOF
+    echo " in $((SECONDS - t)) s"
+  else
+    echo " (after $((SECONDS - t)) s)"
+    failed+=("$notebook")
+  fi
+done
+
+# 3. the studio's tests under ipywidgets 7.7.1, and a fast part of the suite on this Python.
+# test_widgets.py's upload test writes ipywidgets 8's value by hand; tests/test_uploads.py
+# uploads in either version's way.
+t=$SECONDS
+"$python" -m pytest -p no:cacheprovider -q "$@" \
+  tests/test_widgets.py tests/test_uploads.py \
+  tests/test_architecture.py tests/test_config.py tests/test_costs.py tests/test_images.py \
+  tests/test_color.py tests/test_output.py tests/test_packaging.py tests/test_notebooks.py \
+  tests/test_release.py tests/test_edition.py \
+  --deselect tests/test_widgets.py::test_an_upload_is_picked_and_used || failed+=("the tests")
+say "the tests took $((SECONDS - t)) s; all in $((SECONDS - t0)) s"
+if [ ${#failed[@]} -gt 0 ]; then
+  printf 'test_student_install.sh: FAILED: %s\n' "${failed[@]}" >&2
+  exit 1
+fi

@@ -254,8 +254,9 @@ def _drive_the_studio(lab, page):
     _cell(page, "google.colab")  # loaded
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
 
-    # the notebook's own cells: setup, imports and sizes, the images, the panel
-    for marker in ("google.colab", "SIZE = quick(", "CONTENT, STYLE ="):
+    # the notebook's own cells: setup, imports and sizes, the probe (the panel's cell says its time), the images,
+    # the panel
+    for marker in ("google.colab", "SIZE = quick(", "probe = Probe(", "CONTENT, STYLE ="):
         _run_cell(page, _cell(page, marker))
     panel_cell = _cell(page, "nstlib.studio.Studio(")
     _run_cell(page, panel_cell)

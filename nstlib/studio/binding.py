@@ -48,7 +48,8 @@ def wide():
 
 def default_config():
     """The panel's starting point: the CLI's default preset at a size that keeps a CPU
-    run interactive: 256 px on a CPU, 512 px with a GPU; 64 px in quick mode (CI).
+    run interactive: 256 px on a CPU, 512 px with a GPU; 96 px in quick mode (CI: a 2:1 photo keeps
+    VGG-19's 32 px minimum).
     Taught in notebooks/06_tuning_with_widgets.ipynb.
     """
     try:
@@ -57,7 +58,7 @@ def default_config():
         gpu = bool(tf.config.list_physical_devices("GPU"))
     except Exception:  # no TensorFlow device query: be conservative
         gpu = False
-    return preset(DEFAULT, max_dim=quick(512 if gpu else 256, 64))
+    return preset(DEFAULT, max_dim=quick(512 if gpu else 256, 96))
 
 
 def tv_options(values):

@@ -153,8 +153,8 @@ class Runner:
             self.plot.value = plot_costs_png(h, result.config)
         done = sum(n for _, n, _ in result.stages) or result.steps_done
         self.progress.value = self.progress.max if result.config.time_budget else min(done, self.progress.max)
-        sizes = " + ".join(f"{n} at {size} px" for size, n, _ in result.stages) or f"{done}"
-        self.progress_label.value = f"{what}{sizes} steps in {result.seconds:.1f} s"
+        sizes = " + ".join(f"{n} steps at {size} px" for size, n, _ in result.stages) or f"{done} steps"
+        self.progress_label.value = f"{what}{sizes} in {result.seconds:.1f} s"
 
 
 def _progress_text(count, total, now, start, last, cfg):

@@ -145,7 +145,12 @@ class Studio:
         display(self.panel)
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.panel._repr_mimebundle_(**kwargs)
+        if hasattr(self.panel, "_repr_mimebundle_"):  # ipywidgets 8
+            return self.panel._repr_mimebundle_(**kwargs)
+        # ipywidgets 7 (Colab's 7.7) displays through _ipython_display_; its bundle is this
+        return {"text/plain": repr(self.panel),
+                "application/vnd.jupyter.widget-view+json": {
+                    "version_major": 2, "version_minor": 0, "model_id": self.panel.model_id}}
 
     # ------------------------------------------------------------------ config <-> widgets
     @property

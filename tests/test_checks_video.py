@@ -74,24 +74,16 @@ def test_components_swapped():
     fails_with(lambda image, flow: F.warp(image, flow[..., ::-1]), "components are swapped")
 
 
-def test_nearest_pixel():
-    def nearest(image, flow):
+@pytest.mark.parametrize("to_pixel, hint", [(np.round, "rounded the point to the nearest pixel"),
+                                             (np.floor, "floor(x + flow(x))")])
+def test_a_whole_pixel_instead_of_bilinear(to_pixel, hint):
+    def whole_pixel(image, flow):
         a, h, w, xs, ys = grid(image, flow)
-        x = np.clip(np.round(xs + flow[..., 0]), 0, w - 1).astype(int)
-        y = np.clip(np.round(ys + flow[..., 1]), 0, h - 1).astype(int)
+        x = np.clip(to_pixel(xs + flow[..., 0]), 0, w - 1).astype(int)
+        y = np.clip(to_pixel(ys + flow[..., 1]), 0, h - 1).astype(int)
         return a[y, x][None]
 
-    fails_with(nearest, "rounded the point to the nearest pixel")
-
-
-def test_floor():
-    def floor(image, flow):
-        a, h, w, xs, ys = grid(image, flow)
-        x = np.clip(np.floor(xs + flow[..., 0]), 0, w - 1).astype(int)
-        y = np.clip(np.floor(ys + flow[..., 1]), 0, h - 1).astype(int)
-        return a[y, x][None]
-
-    fails_with(floor, "floor(x + flow(x))")
+    fails_with(whole_pixel, hint)
 
 
 def test_weights_swapped():

@@ -3,6 +3,7 @@
     python benchmarks/benchmark.py              # the Markdown tables (about 25 minutes on 2 CPU cores)
     python benchmarks/benchmark.py --json       # the same as JSON
     python benchmarks/benchmark.py --quick      # small sizes, a smoke test of the script
+    python benchmarks/benchmark.py --parts per_step,cli   # only those tables (about 8 minutes)
 
 Both loops run on the same images (astronaut, Hubble Deep Field) and sizes. Rows:
 - the machine (benchmarks/machine.py): CPU model, instruction sets, precision path;
@@ -43,6 +44,7 @@ from machine import describe  # noqa: E402
 
 from nstlib import load_example, stylize  # noqa: E402
 from nstlib.config import LAYER_NAMES  # noqa: E402
+from nstlib.core.timing import forward_flops  # noqa: E402
 from nstlib.extensions.presets import preset  # noqa: E402
 from nstlib.io.weights import load_vgg19  # noqa: E402
 
@@ -102,14 +104,7 @@ def images(size):
 
 def step_flops(height, width, deepest):
     """FLOPs of one step: the convolutions forward to `deepest`, and the gradient w.r.t. the input (~2x)."""
-    vgg, flops, h, w = load_vgg19(), 0, height, width
-    for name in LAYER_NAMES[: LAYER_NAMES.index(deepest) + 1]:
-        if name.endswith("pool"):
-            h, w = h // 2, w // 2
-        else:
-            kh, kw, c_in, c_out = vgg.get_layer(name).kernel.shape
-            flops += 2 * h * w * kh * kw * c_in * c_out
-    return 2 * flops
+    return 2 * forward_flops(deepest, height, width)
 
 
 def peak_gflops(dtype, repeats=5):
@@ -249,6 +244,7 @@ def peak_memory_mb(size, which):
 from nstlib.config import Config  # noqa: E402
 
 NSTLIB_DEFAULT = Config()  # what a user gets by default
+PARTS = ("per_step", "cli", "tracing", "time_to_cost", "same_picture", "memory")  # the tables, in order
 
 
 def per_step_rows(sizes):
@@ -291,6 +287,30 @@ def time_to_cost_rows(ttc_size, ttc_steps):
     return ttc
 
 
+def tracing_rows(size, steps=3):
+    """Seconds of short stylize() calls in one process: the first traces the step; later ones
+    reuse it, at the same size and at another (the step is traced for any image size); the
+    last clears the cache of traced steps first, as every call did before this release."""
+    from nstlib.core import loop
+
+    content, style = "astronaut", "hubble_deep_field"  # loaded at each call's size
+    config = NSTLIB_DEFAULT.replace(max_dim=size, steps=steps)
+    other = max(size // 2, 96)
+    loop.traced_adam_step.cache_clear()
+
+    def timed(what, cfg, clear=False):
+        if clear:
+            loop.traced_adam_step.cache_clear()
+        start = time.perf_counter()
+        stylize(content, style, cfg, progress=False)
+        return {"call": what, "seconds": time.perf_counter() - start}
+
+    return [timed("first call (traces the step)", config),
+            timed("again, the same size", config),
+            timed(f"another size ({other} px)", config.replace(max_dim=other)),
+            timed("again, the cache cleared first (every call before this release)", config, clear=True)]
+
+
 def run_tutorial(size, steps):
     """The tutorial's loop as a script does it: load, build, `steps` steps (for the CLI rows)."""
     content, style = images(size)
@@ -303,6 +323,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     ap.add_argument("--quick", action="store_true", help="small sizes and few steps (checks the script)")
+    ap.add_argument("--parts", default=",".join(PARTS),
+                    help=f"comma-separated tables to measure, of {', '.join(PARTS)} (default: all)")
     ap.add_argument("--tutorial-steps", type=int, help=argparse.SUPPRESS)  # the CLI rows' tutorial script
     ap.add_argument("--tutorial-size", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -311,16 +333,25 @@ def main():
     sizes = (64, 128) if args.quick else (256, 512)
     ttc_size, ttc_steps = (64, 20) if args.quick else (256, 500)
     mem_sizes = (128,) if args.quick else (512, 1024)
-    peaks = {d: peak_gflops(d) for d in ("float32", "bfloat16")}
-    rows = per_step_rows(sizes)
-    cli = [{"size": size, "tutorial": cli_seconds_per_step(size, tutorial_command),
-            "nstlib": cli_seconds_per_step(size, nst_command)} for size in sizes[-1:]]
-    ttc = time_to_cost_rows(ttc_size, ttc_steps)
-    same = same_picture(ttc_size, 20 if args.quick else 200)
-    memory = [{"size": s, "tutorial_mb": peak_memory_mb(s, "tutorial"), "nstlib_mb": peak_memory_mb(s, "nstlib")}
-              for s in mem_sizes]
-    report = {"machine": describe(), "peaks_gflops": peaks, "per_step": rows, "cli": cli,
-              "time_to_cost": ttc, "same_picture": same, "memory": memory}
+    parts = args.parts.split(",")
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        sys.exit(f"benchmark.py: no table {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+    report = {"machine": describe(), "peaks_gflops": {d: peak_gflops(d) for d in ("float32", "bfloat16")}}
+    if "per_step" in parts:
+        report["per_step"] = per_step_rows(sizes)
+    if "cli" in parts:
+        report["cli"] = [{"size": size, "tutorial": cli_seconds_per_step(size, tutorial_command),
+                          "nstlib": cli_seconds_per_step(size, nst_command)} for size in sizes[-1:]]
+    if "tracing" in parts:
+        report["tracing"] = tracing_rows(sizes[0])
+    if "time_to_cost" in parts:
+        report["time_to_cost"] = time_to_cost_rows(ttc_size, ttc_steps)
+    if "same_picture" in parts:
+        report["same_picture"] = same_picture(ttc_size, 20 if args.quick else 200)
+    if "memory" in parts:
+        report["memory"] = [{"size": s, "tutorial_mb": peak_memory_mb(s, "tutorial"), "nstlib_mb": peak_memory_mb(s, "nstlib")}
+                            for s in mem_sizes]
     print(json.dumps(report, indent=2) if args.json else markdown(report))
 
 
@@ -328,37 +359,66 @@ def markdown(r):
     p = r["peaks_gflops"]
     out = [f"Machine: {r['machine']}.", "",
            f"Peaks: matmul {p['float32']['matmul']:.0f} GFLOP/s (float32), {p['bfloat16']['matmul']:.0f} (bfloat16); "
-           f"3x3 conv {p['float32']['conv3x3']:.0f} (float32), {p['bfloat16']['conv3x3']:.0f} (bfloat16).", "",
-           "In process (median of timed steps after a warm-up):", "",
+           f"3x3 conv {p['float32']['conv3x3']:.0f} (float32), {p['bfloat16']['conv3x3']:.0f} (bfloat16)."]
+    for part in PARTS:
+        if part in r:
+            out += [""] + TABLES[part](r[part])
+    return "\n".join(out)
+
+
+def per_step_table(rows):
+    out = ["In process (median of timed steps after a warm-up):", "",
            "| size | tutorial s/step | main s/step (ratio) | this release s/step (ratio) | GFLOP/s (tutorial, this release) |",
            "|---|---|---|---|---|"]
-    for row in r["per_step"]:
+    for row in rows:
         out.append(f"| {row['size']} px | {row['tutorial_s_per_step']:.3f} | {row['main_s_per_step']:.3f} "
                    f"({row['main_ratio']:.2f}) | {row['nstlib_s_per_step']:.3f} ({row['ratio']:.2f}) | "
                    f"{row['tutorial_gflops']:.0f}, {row['nstlib_gflops']:.0f} |")
-    out += ["", "Through the command line (the difference of a 12-step and a 4-step run, start-up cancelled):", "",
-            "| size | tutorial's loop as a script | nst stylize --preset plain | ratio |", "|---|---|---|---|"]
-    for row in r["cli"]:
+    return out
+
+
+def cli_table(rows):
+    out = ["Through the command line (the difference of a 12-step and a 4-step run, start-up cancelled):", "",
+           "| size | tutorial's loop as a script | nst stylize --preset plain | ratio |", "|---|---|---|---|"]
+    for row in rows:
         out.append(f"| {row['size']} px | {row['tutorial']:.3f} s/step | {row['nstlib']:.3f} s/step | "
                    f"{row['nstlib'] / row['tutorial']:.2f} |")
-    t = r["time_to_cost"]
-    out += ["", f"Time to reach the tutorial loop's cost after {t['tutorial_steps']} steps at {t['size']} px "
-                f"({t['target_cost']:.4g}, the tutorial's cost function): tutorial {t['tutorial_seconds']:.1f} s.", "",
-            "| loop | seconds | steps | ratio to the tutorial |", "|---|---|---|---|"]
+    return out
+
+
+def tracing_table(rows):
+    out = [f"Tracing: {len(rows)} short runs of stylize() (Adam, 3 steps) in one process:", "",
+           "| call | seconds |", "|---|---|"]
+    return out + [f"| {r['call']} | {r['seconds']:.2f} |" for r in rows]
+
+
+def time_to_cost_table(t):
+    out = [f"Time to reach the tutorial loop's cost after {t['tutorial_steps']} steps at {t['size']} px "
+           f"({t['target_cost']:.4g}, the tutorial's cost function): tutorial {t['tutorial_seconds']:.1f} s.", "",
+           "| loop | seconds | steps | ratio to the tutorial |", "|---|---|---|---|"]
     for name, v in t.items():
         if isinstance(v, dict):
             secs = "not reached" if v["seconds"] is None else f"{v['seconds']:.1f}"
             ratio = "" if v["ratio"] is None else f"{v['ratio']:.2f}"
             out.append(f"| {name} | {secs} | {v['steps']} | {ratio} |")
-    sp = r["same_picture"]
-    out += ["", f"Same picture? nstlib's default run, {sp['steps']} steps at {sp['size']} px, in float32 and in "
-                f"{sp['precision']}: the tutorial's cost {sp['tutorial_cost_float32']:.4g} vs {sp['tutorial_cost_default']:.4g}, "
-                f"mean absolute pixel difference {sp['mean_abs_pixel_difference']:.4f} (pixels in [0, 1])."]
-    out += ["", "| size | peak memory, tutorial | peak memory, nstlib |", "|---|---|---|"]
-    for m in r["memory"]:
-        fmt = lambda x: "failed" if x is None else f"{x / 1024:.2f} GB"  # noqa: E731
-        out.append(f"| {m['size']} px | {fmt(m['tutorial_mb'])} | {fmt(m['nstlib_mb'])} |")
-    return "\n".join(out)
+    return out
+
+
+def same_picture_table(sp):
+    return [f"Same picture? nstlib's default run, {sp['steps']} steps at {sp['size']} px, in float32 and in "
+            f"{sp['precision']}: the tutorial's cost {sp['tutorial_cost_float32']:.4g} vs {sp['tutorial_cost_default']:.4g}, "
+            f"mean absolute pixel difference {sp['mean_abs_pixel_difference']:.4f} (pixels in [0, 1])."]
+
+
+def memory_table(rows):
+    def fmt(x):
+        return "failed" if x is None else f"{x / 1024:.2f} GB"
+    out = ["| size | peak memory, tutorial | peak memory, nstlib |", "|---|---|---|"]
+    return out + [f"| {m['size']} px | {fmt(m['tutorial_mb'])} | {fmt(m['nstlib_mb'])} |" for m in rows]
+
+
+TABLES = {"per_step": per_step_table, "cli": cli_table, "tracing": tracing_table, "time_to_cost": time_to_cost_table,
+          "same_picture": same_picture_table, "memory": memory_table}
 
 
 if __name__ == "__main__":

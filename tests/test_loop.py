@@ -67,11 +67,17 @@ def test_wasserstein_style_loss_is_zero_for_the_same_statistics_and_has_a_gradie
     assert float(J) > 0.1 and float(tf.reduce_sum(tf.abs(tape.gradient(J, b)))) > 0
 
 
-def test_newton_schulz_square_root_matches_the_eigendecomposition():
+def test_trace_of_the_square_root_and_its_gradient_match_an_explicit_square_root():
     M = tf.random.stateless_normal((8, 8), seed=(4, 4))
     A = M @ tf.transpose(M) + 0.1 * tf.eye(8)
-    root = losses.sqrtm_psd(A)
-    np.testing.assert_allclose(root @ root, A, rtol=1e-3, atol=1e-3)
+    values, vectors = np.linalg.eigh(A.numpy().astype(np.float64))
+    root = (vectors * np.sqrt(values)) @ vectors.T
+    with tf.GradientTape() as tape:
+        tape.watch(A)
+        t = losses.trace_sqrtm(A)
+    np.testing.assert_allclose(float(t), np.trace(root), rtol=1e-5)
+    # d tr(A^½) / dA = ½ A^(-½) for a symmetric A
+    np.testing.assert_allclose(tape.gradient(t, A).numpy(), 0.5 * np.linalg.inv(root), rtol=1e-3, atol=1e-4)
 
 
 @pytest.mark.parametrize("max_dim, min_size, factor, sizes", [

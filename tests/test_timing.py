@@ -1,0 +1,47 @@
+"""The probe's estimates: a step measured once, other runs predicted from the work they do."""
+
+import pytest
+
+from nstlib.config import LAYER_NAMES, Config
+from nstlib.core import timing
+from nstlib.io.weights import load_vgg19
+
+
+def test_forward_flops_count_every_convolution_of_the_real_vgg19(vgg_weights):
+    vgg = load_vgg19(vgg_weights)
+    h, w, expected = 96, 64, 0
+    for name in LAYER_NAMES[: LAYER_NAMES.index("block4_conv2") + 1]:
+        if name.endswith("pool"):
+            h, w = h // 2, w // 2
+        else:
+            kh, kw, c_in, c_out = vgg.get_layer(name).kernel.shape
+            expected += 2 * h * w * kh * kw * c_in * c_out
+    assert timing.forward_flops("block4_conv2", 96, 64) == expected
+    assert timing.forward_flops("block1_conv1", 10, 10) == 2 * 100 * 9 * 3 * 64
+
+
+class _Measured(timing.Probe):
+    """A probe with a step time given, not measured (the arithmetic only)."""
+
+    def __init__(self, step, size=256):
+        self.config, self.size, self.step, self.pixels = Config().replace(max_dim=size), size, step, size * size
+
+
+def test_estimates_grow_with_pixels_runs_and_iterations():
+    probe = _Measured(step=0.5)
+    assert probe.seconds(100) == pytest.approx(50)
+    assert probe.seconds(100, size=512) == pytest.approx(200)  # 4 times the pixels
+    assert probe.seconds(100, runs=3) == pytest.approx(150)
+    assert probe.seconds(100, optimizer="lbfgs") == pytest.approx(50 * timing.LBFGS_EVALUATIONS)
+
+
+def test_a_network_cut_at_a_shallow_layer_is_estimated_by_its_share_of_the_work():
+    probe = _Measured(step=1.0)
+    deepest = probe.seconds(10, layers=["block5_conv1"])  # the probe's own network: the full step
+    assert deepest == pytest.approx(10)
+    shallow = probe.seconds(10, layers=["block1_conv2"])
+    assert 0 < shallow < 0.2 * deepest
+    both = probe.seconds(10, layers=["block1_conv2", "block5_conv1"])
+    assert both == pytest.approx(shallow + deepest)
+    text = probe.describe(300, layers=["block1_conv2", "block3_conv2", "block5_conv2"])
+    assert text.startswith("3 runs of 300 steps (VGG-19 cut at block1_conv2 … block5_conv2) at 256 px")

@@ -305,7 +305,7 @@ def tracing_rows(size, steps=3):
         stylize(content, style, cfg, progress=False)
         return {"call": what, "seconds": time.perf_counter() - start}
 
-    return [timed("first call (traces the step)", config),
+    return [timed("first call (builds VGG-19 and traces the step)", config),
             timed("again, the same size", config),
             timed(f"another size ({other} px)", config.replace(max_dim=other)),
             timed("again, the cache cleared first (every call before this release)", config, clear=True)]

@@ -80,8 +80,9 @@ class Probe:
         size = size or self.size
         per_step = self.step * (size * size * aspect) / self.pixels
         if layers:
-            full = forward_flops(max(self.config.layer_names, key=LAYER_NAMES.index), 256, 256)
-            runs = sum(forward_flops(layer, 256, 256) for layer in layers) / full
+            side = self.size  # the shares barely depend on the size; the probe's own is at hand
+            full = forward_flops(max(self.config.layer_names, key=LAYER_NAMES.index), side, side)
+            runs = sum(forward_flops(layer, side, side) for layer in layers) / full
         return runs * steps * per_step * (LBFGS_EVALUATIONS if optimizer == "lbfgs" else 1.0)
 
     def run_seconds(self, config, aspect=1.0):

@@ -1,5 +1,6 @@
 """The probe's estimates: a step measured once, other runs predicted from the work they do."""
 
+import numpy as np
 import pytest
 
 from nstlib.config import LAYER_NAMES, Config
@@ -45,3 +46,11 @@ def test_a_network_cut_at_a_shallow_layer_is_estimated_by_its_share_of_the_work(
     assert both == pytest.approx(shallow + deepest)
     text = probe.describe(300, layers=["block1_conv2", "block3_conv2", "block5_conv2"])
     assert text.startswith("3 runs of 300 steps (VGG-19 cut at block1_conv2 … block5_conv2) at 256 px")
+
+
+def test_a_picture_that_is_not_square_is_estimated_by_its_pixels():
+    bridge = np.zeros((1, 119, 256, 3), np.float32)  # the Golden Gate photo at 256 px
+    assert timing.aspect(bridge) == pytest.approx(119 / 256)
+    assert timing.aspect(np.zeros((1, 300, 200, 3))) == pytest.approx(200 / 300)  # portrait
+    probe = _Measured(step=0.5)
+    assert probe.seconds(100, aspect=timing.aspect(bridge)) == pytest.approx(50 * 119 / 256)

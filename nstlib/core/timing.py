@@ -109,6 +109,13 @@ class Probe:
         print(f"{what}: {self.describe(steps, size, runs, optimizer, aspect, layers)}.")
 
 
+def aspect(image):
+    """H·W / (longest side)² of a (1, H, W, 3) image: the share of a square's pixels it has, for
+    Probe's estimates (a 2:1 picture at 512 px has half the pixels of a 512 × 512 one)."""
+    height, width = image.shape[1], image.shape[2]
+    return height * width / max(height, width) ** 2
+
+
 def format_seconds(seconds):
     """12 s, 3.5 min, 1.2 h."""
     if seconds < 90:
@@ -122,12 +129,11 @@ def announce(config, content, probe_size=256):
     """One line, before a run: what it will do and about how long it will take here."""
     size = min(probe_size, config.max_dim)
     probe = Probe(size, config)
-    image = as_image(content, size)
-    aspect = image.shape[1] * image.shape[2] / size**2
+    share = aspect(as_image(content, size))
     stages = plan(config)
     unit = "L-BFGS iterations" if config.optimizer == "lbfgs" else "Adam steps"
     what = " then ".join(f"{s.steps} at {s.size} px" for s in stages) if not config.time_budget else \
         " then ".join(f"{s.size} px" for s in stages)
     took = (f"within its time budget of {format_seconds(config.time_budget)}" if config.time_budget else
-            f"about {format_seconds(probe.run_seconds(config, aspect))} on this machine")
+            f"about {format_seconds(probe.run_seconds(config, share))} on this machine")
     return f"{unit}: {what}, {took} (a step at {size} px takes {probe.step:.2f} s here)."

@@ -90,7 +90,7 @@ def test_resume_reaches_the_uninterrupted_result(vgg_weights, tmp_path):
 
 
 def _start(args, cwd):
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONFAULTHANDLER="1")
     return subprocess.Popen([sys.executable, "-m", "nstlib", *args], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -111,6 +111,16 @@ def _wait_for_steps(proc, n):
     raise AssertionError(f"the run never reached step {n}: {seen[-500:]}")
 
 
+def _finish(proc, timeout):
+    """proc's (stdout, stderr) once it exits; if it hangs, a failure showing where."""
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+        _, err = proc.communicate(timeout=30)
+        raise AssertionError(f"nst did not exit within {timeout} s; its threads:\n{err[-4000:]}") from None
+
+
 def test_ctrl_c_saves_the_best_image_and_a_checkpoint_to_resume(vgg_weights, tmp_path):
     out = tmp_path / "long.png"
     proc = _start(["stylize", "chelsea", "hubble_deep_field", "--size", "64", "--steps", "100000",
@@ -118,7 +128,7 @@ def test_ctrl_c_saves_the_best_image_and_a_checkpoint_to_resume(vgg_weights, tmp
     try:
         _wait_for_steps(proc, 5)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        _, err = _finish(proc, 60)
     finally:
         proc.kill()
     assert proc.returncode == 130, err[-800:]
@@ -129,7 +139,7 @@ def test_ctrl_c_saves_the_best_image_and_a_checkpoint_to_resume(vgg_weights, tmp
     assert done >= 5
     # resume for a few more steps, then the checkpoint is gone and the image is replaced
     proc = _start(["stylize", "--resume", str(ckpt), "--steps", str(done + 3), "--overwrite", "--quiet"], tmp_path)
-    stdout, err = proc.communicate(timeout=120)
+    stdout, err = _finish(proc, 120)
     assert proc.returncode == 0, err[-800:]
     assert f"({done + 3} steps" in stdout and not ckpt.exists()
 

@@ -1,6 +1,9 @@
 """The training loop end to end, with the real weights at a small size."""
 
+import os
+import signal
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -66,6 +69,55 @@ def test_keyboard_interrupt_keeps_the_best_image(vgg_weights, tiny_pair):
     r = stylize(*tiny_pair, Config(max_dim=64, steps=50), callback=callback, callback_every=1, progress=False)
     assert r.interrupted and r.steps_done == 3 and r.best_step in (1, 2, 3)
     assert r.best_cost == pytest.approx(min(r.history["total"]))
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "lbfgs"])
+def test_ctrl_c_ends_the_run_after_its_step(vgg_weights, tiny_pair, optimizer):
+    # SIGINT at step 3, as Ctrl-C or Jupyter's Interrupt button sends it: nothing is
+    # raised in the middle of the step's code (here the callback, which goes on), and
+    # the run ends after the step with its best image.
+    finished = []
+
+    def callback(step, image, costs):
+        if step == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # where KeyboardInterrupt would have landed
+            finished.append(step)
+
+    r = stylize(*tiny_pair, Config(max_dim=64, steps=50, optimizer=optimizer), callback=callback,
+                callback_every=1, progress=True)
+    assert finished == [3]
+    assert r.interrupted and r.stopped and r.steps_done == 3 and "Interrupted after 3 steps" in r.message
+    assert r.best_cost == pytest.approx(min(r.history["total"]))
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C is itself again
+
+
+def test_ctrl_c_at_any_moment_of_a_step_ends_the_run(vgg_weights, tiny_pair):
+    # SIGINTs from another thread, a random moment after step 2, land wherever the loop
+    # is (inside TensorFlow, scipy, tqdm's lock): each run still ends at a step.
+    rng = np.random.default_rng(0)
+    for optimizer in ("adam", "lbfgs") * 4:
+        timer = threading.Timer(rng.uniform(0, 0.2), os.kill, (os.getpid(), signal.SIGINT))
+
+        def callback(step, image, costs, timer=timer):
+            if step == 2:
+                timer.start()
+
+        r = stylize(*tiny_pair, Config(max_dim=48, steps=100000, optimizer=optimizer), callback=callback,
+                    callback_every=1, progress=True)
+        timer.join()
+        assert r.interrupted and 2 <= r.steps_done < 100000, r.message
+        assert r.best_image.shape == (1, 48, 48, 3)
+
+
+def test_a_second_ctrl_c_stops_at_once(vgg_weights, tiny_pair):
+    def callback(step, image, costs):
+        if step == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)  # raises KeyboardInterrupt here, in the callback
+
+    r = stylize(*tiny_pair, Config(max_dim=64, steps=50), callback=callback, callback_every=1, progress=False)
+    assert r.interrupted and r.steps_done == 2
 
 
 def test_non_finite_cost_stops_with_last_good_image(vgg_weights, tiny_pair):

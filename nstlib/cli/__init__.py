@@ -30,7 +30,7 @@ def build_parser():
 
 
 def _sigterm(signum, frame):
-    raise KeyboardInterrupt
+    signal.raise_signal(signal.SIGINT)  # what Ctrl-C does: during a run, end it after the step
 
 
 def main(argv=None):

@@ -6,9 +6,10 @@ Each step takes the gradient of the total cost with respect to the image only (V
 frozen), updates the image with Adam (or an L-BFGS iteration) and keeps it in [0, 1].
 After it the loop records the costs (``Run.record``: the history and the best image so
 far) and calls every callback, any of which may end the run. It also ends, keeping the
-best image, on Ctrl-C and when a cost stops being a finite number (the learning rate is
-then almost always too high). TensorFlow places the step on a GPU when it sees one, and
-on the CPU otherwise: nothing here changes.
+best image, on Ctrl-C (after the step it interrupts: :mod:`nstlib.core.interrupt`) and
+when a cost stops being a finite number (the learning rate is then almost always too
+high). TensorFlow places the step on a GPU when it sees one, and on the CPU otherwise:
+nothing here changes.
 
 The step is one ``tf.function`` per problem structure (``problem.spec``) and extractor,
 traced once for every image size: the image, Adam's state and the problem's targets and
@@ -32,6 +33,7 @@ import tensorflow as tf
 
 from ..config import Config
 from .adam import AdamState, adam_update, hyperparameters
+from .interrupt import deferred_interrupt
 from .problem import evaluate
 
 
@@ -75,6 +77,7 @@ class Run:
             self.best_image = tf.constant(resume.best_image)
         self.last_good = self.best_image
         self.message, self.stopped, self.interrupted, self.diverged = "", False, False, False
+        self.interrupt_requested = lambda: False  # set by optimize: Ctrl-C was pressed
         self.start = time.perf_counter()
 
     @property
@@ -135,13 +138,18 @@ def optimize(problem, start, config, callbacks=(), resume=None, state=None):
     try:
         if resume is not None and resume.state:
             state = AdamState(**{k: tf.constant(v, tf.float32) for k, v in resume.state.items()})
-        final = loop(problem, run, callbacks, state)
-    except KeyboardInterrupt:
-        run.end(f"Interrupted after {run.steps_done} steps; kept the best image so far.", interrupted=True)
+        with deferred_interrupt() as run.interrupt_requested:  # Ctrl-C ends the run after its step
+            final = loop(problem, run, callbacks, state)
+    except KeyboardInterrupt:  # a second Ctrl-C, or one outside the main thread's deferral
+        _interrupted(run)
         final = run.last_good
     for callback in callbacks:
         callback.on_end(run)
     return run.result(final)
+
+
+def _interrupted(run):
+    run.end(f"Interrupted after {run.steps_done} steps; kept the best image so far.", interrupted=True)
 
 
 def _after_step(run, callbacks, image, costs):
@@ -154,6 +162,9 @@ def _after_step(run, callbacks, image, costs):
         if message:
             run.end(message)
             return False
+    if run.interrupt_requested():
+        _interrupted(run)
+        return False
     return True
 
 

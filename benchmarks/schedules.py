@@ -53,7 +53,12 @@ SCHEDULES = [
         "min_size": 128, "coarse_steps": 150, "steps": 30, "warm_start": True}), "auto"),
     ("adam-ema", "Adam 512 px, 80 steps at lr 0.05, averaged iterates (0.9)", ("plain", {
         "steps": 80, "learning_rate": 0.05, "ema": 0.9}), "auto"),
-    ("high", "the high-quality preset (W2, 128 px up by √2, EMA 0.99, 256:64:16:4:1)", ("high", {}), "auto"),
+    ("high", "the high-quality preset (W2, 128 px up by √2, 256:64:16:4:1; 100 steps a size, 50 at the last, "
+     "EMA 0.95)", ("high", {}), "auto"),
+    ("high-150", "high before: 150 steps at the last size, EMA 0.99", ("high", {"steps": 150, "ema": 0.99}), "auto"),
+    ("high-50-ema99", "high, 50 steps at the last size, EMA 0.99", ("high", {"ema": 0.99}), "auto"),
+    ("high-coarse60", "high, 60 steps at each smaller size, EMA 0.99", ("high", {"coarse_steps": 60, "ema": 0.99}),
+     "auto"),
 ]
 
 

@@ -78,6 +78,11 @@ def test_presets_match_their_sources():
     assert old.learning_rate == pytest.approx(2 / 255) and old.steps == 200  # Adam(2.0) on 0-255 pixels
     assert not new.preprocess and new.content_layers == ("block5_conv4",) and new.learning_rate == 0.01
     assert PRESETS["plain"] == Config()
+    high = PRESETS["high"]  # the techniques of style-transfer-pytorch, as the issue and the README list them
+    assert high.style_loss == "w2" and high.warm_start and high.min_size == 128
+    assert high.scale_factor == pytest.approx(2**0.5) and 0.9 <= high.ema < 1
+    weights = [w for _, w in high.style_layers]
+    assert [w / weights[-1] for w in weights] == pytest.approx([256, 64, 16, 4, 1])
     assert preset("gatys", steps=5).steps == 5
     with pytest.raises(NSTError, match="choose one of fast, high, plain, course-2018, course-2021, gatys, tf-tutorial"):
         preset("picasso")

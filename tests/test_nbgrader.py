@@ -35,32 +35,32 @@ def graded_points(path):
                if c["metadata"].get("nbgrader", {}).get("grade"))
 
 
-def nbgrader_process(root, *args, timeout=1800):
-    """Start `nbgrader ARGS` in the course folder root; wait for it with `finish`."""
+def start_nbgrader(root, *args, timeout=1800):
+    """Start `nbgrader ARGS` in the course folder root; returns wait(): its output once it
+    has finished, or a failed assertion that shows it."""
     # nbgrader runs alembic (its database's migrations) as a command: the venv's bin on PATH
     path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
     process = subprocess.Popen([sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={root}"], cwd=root,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "NSTLIB_QUICK": "1", "PATH": path})
-    process.args_shown, process.timeout = " ".join(args), timeout
-    return process
+    command = "nbgrader " + " ".join(args)
 
+    def wait():
+        try:
+            out, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, _ = process.communicate()
+            raise AssertionError(f"{command} ran past {timeout} s:\n{out[-3000:]}") from None
+        assert process.returncode == 0, f"{command} failed:\n{out[-6000:]}"
+        return out
 
-def finish(process):
-    """Wait for an nbgrader process; its output, or a failed assertion that shows it."""
-    try:
-        out, _ = process.communicate(timeout=process.timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, _ = process.communicate()
-        raise AssertionError(f"nbgrader {process.args_shown} ran past {process.timeout} s:\n{out[-3000:]}") from None
-    assert process.returncode == 0, f"nbgrader {process.args_shown} failed:\n{out[-6000:]}"
-    return out
+    return wait
 
 
 def nbgrader(root, *args, timeout=1800):
     """Run `nbgrader ARGS` in the course folder root; its output on failure."""
-    return finish(nbgrader_process(root, *args, timeout=timeout))
+    return start_nbgrader(root, *args, timeout=timeout)()
 
 
 @pytest.fixture(scope="module")
@@ -116,9 +116,9 @@ def test_autograde_gives_the_solutions_full_marks_and_the_release_zero(course, t
         for path in graded:
             shutil.copy(folders[student] / path.name, handed_in / path.name)
         nbgrader(root, "db", "student", "add", student)
-    running = [nbgrader_process(root, "autograde", ASSIGNMENT, "--force") for root in roots.values()]
-    for process in running:
-        finish(process)
+    running = [start_nbgrader(root, "autograde", ASSIGNMENT, "--force") for root in roots.values()]
+    for wait in running:
+        wait()
     with nbgrader_api.Gradebook(f"sqlite:///{roots['solver'] / 'gradebook.db'}") as gb:
         for path in graded:
             solved = gb.find_submission_notebook(path.stem, ASSIGNMENT, "solver")

@@ -50,7 +50,10 @@ def test_a_network_cut_at_a_shallow_layer_is_estimated_by_its_share_of_the_work(
 
 def test_a_picture_that_is_not_square_is_estimated_by_its_pixels():
     bridge = np.zeros((1, 119, 256, 3), np.float32)  # the Golden Gate photo at 256 px
-    assert timing.aspect(bridge) == pytest.approx(119 / 256)
-    assert timing.aspect(np.zeros((1, 300, 200, 3))) == pytest.approx(200 / 300)  # portrait
-    probe = _Measured(step=0.5)
-    assert probe.seconds(100, aspect=timing.aspect(bridge)) == pytest.approx(50 * 119 / 256)
+    probe = _Measured(step=0.5)  # at 256 px
+    assert probe.seconds(100, image=bridge) == pytest.approx(50 * 119 / 256)
+    assert probe.seconds(100) == pytest.approx(50)  # None: a square
+    portrait = np.zeros((1, 300, 200, 3))  # only the proportions count, not the picture's own size
+    assert probe.seconds(100, 512, image=portrait) == pytest.approx(50 * 4 * 200 / 300)
+    assert probe.seconds(10, 512, optimizer="lbfgs", image=bridge) > probe.seconds(10, 512, image=bridge)
+    assert "100 steps at 512 px: about 2.2 min here" in probe.describe(100, 512, image=portrait)  # 133 s

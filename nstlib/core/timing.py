@@ -74,24 +74,29 @@ class Probe:
         self.size = size
         self.step, self.pixels = measure_step(self.config)
 
-    def seconds(self, steps, size=None, runs=1, optimizer="adam", aspect=1.0, layers=None):
-        """The estimated seconds of `runs` runs of `steps` steps at `size` (aspect: H·W / side²);
-        with `layers`, one run per layer, each through VGG-19 up to that layer only."""
+    def seconds(self, steps, size=None, runs=1, optimizer="adam", image=None, layers=None):
+        """The estimated seconds of `runs` runs of `steps` steps at `size` (its longest side).
+
+        image: the picture (1, H, W, 3), at any size, or None for a square: a picture of
+        other proportions has fewer pixels (a 2:1 one, half a square's). With `layers`, one
+        run per layer, each through VGG-19 up to that layer only.
+        """
         size = size or self.size
-        per_step = self.step * (size * size * aspect) / self.pixels
+        per_step = self.step * (size * size * _square_share(image)) / self.pixels
         if layers:
             side = self.size  # the shares barely depend on the size; the probe's own is at hand
             full = forward_flops(max(self.config.layer_names, key=LAYER_NAMES.index), side, side)
             runs = sum(forward_flops(layer, side, side) for layer in layers) / full
         return runs * steps * per_step * (LBFGS_EVALUATIONS if optimizer == "lbfgs" else 1.0)
 
-    def run_seconds(self, config, aspect=1.0):
-        """The estimated seconds of a run of `config`: every size of its plan, or its time budget."""
+    def run_seconds(self, config, image=None):
+        """The estimated seconds of a run of `config` on `image` (as in seconds): every size of
+        its plan, or its time budget."""
         if config.time_budget:
             return config.time_budget
-        return sum(self.seconds(s.steps, s.size, optimizer=config.optimizer, aspect=aspect) for s in plan(config))
+        return sum(self.seconds(s.steps, s.size, optimizer=config.optimizer, image=image) for s in plan(config))
 
-    def describe(self, steps, size=None, runs=1, optimizer="adam", aspect=1.0, layers=None):
+    def describe(self, steps, size=None, runs=1, optimizer="adam", image=None, layers=None):
         """'5 runs of 300 steps at 512 px: about 4 min here (a step at 256 px takes 0.82 s on this machine)'."""
         size = size or self.size
         unit = "iterations" if optimizer == "lbfgs" else "steps"
@@ -100,18 +105,20 @@ class Probe:
         if layers:
             what += f" (VGG-19 cut at {layers[0]}" + (f" … {layers[-1]})" if n > 1 else ")")
         device = "this GPU" if tf.config.list_physical_devices("GPU") else "this machine's CPU"
-        seconds = self.seconds(steps, size, runs, optimizer, aspect, layers)
+        seconds = self.seconds(steps, size, runs, optimizer, image, layers)
         return (f"{what} at {size} px: about {format_seconds(seconds)} "
                 f"here (a step at {self.size} px takes {self.step:.2f} s on {device}, measured)")
 
-    def say(self, steps, size=None, runs=1, optimizer="adam", aspect=1.0, what="This cell", layers=None):
+    def say(self, steps, size=None, runs=1, optimizer="adam", image=None, what="This cell", layers=None):
         """Print describe(): a long cell's estimate, before it runs."""
-        print(f"{what}: {self.describe(steps, size, runs, optimizer, aspect, layers)}.")
+        print(f"{what}: {self.describe(steps, size, runs, optimizer, image, layers)}.")
 
 
-def aspect(image):
-    """H·W / (longest side)² of a (1, H, W, 3) image: the share of a square's pixels it has, for
-    Probe's estimates (a 2:1 picture at 512 px has half the pixels of a 512 × 512 one)."""
+def _square_share(image):
+    """H·W / (longest side)² of a (1, H, W, 3) image (1 for None): the share of a square's
+    pixels it has (a 2:1 picture at 512 px has half the pixels of a 512 × 512 one)."""
+    if image is None:
+        return 1.0
     height, width = image.shape[1], image.shape[2]
     return height * width / max(height, width) ** 2
 
@@ -129,11 +136,11 @@ def announce(config, content, probe_size=256):
     """One line, before a run: what it will do and about how long it will take here."""
     size = min(probe_size, config.max_dim)
     probe = Probe(size, config)
-    share = aspect(as_image(content, size))
+    picture = as_image(content, size)
     stages = plan(config)
     unit = "L-BFGS iterations" if config.optimizer == "lbfgs" else "Adam steps"
     what = " then ".join(f"{s.steps} at {s.size} px" for s in stages) if not config.time_budget else \
         " then ".join(f"{s.size} px" for s in stages)
     took = (f"within its time budget of {format_seconds(config.time_budget)}" if config.time_budget else
-            f"about {format_seconds(probe.run_seconds(config, share))} on this machine")
+            f"about {format_seconds(probe.run_seconds(config, picture))} on this machine")
     return f"{unit}: {what}, {took} (a step at {size} px takes {probe.step:.2f} s here)."

@@ -2,10 +2,22 @@
 ../shared (NSTLIB_VGG19_WEIGHTS), on a user's machine Keras downloads them."""
 
 import os
+import signal
 
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ctrl_c_as_a_terminal_delivers_it():
+    """A suite started in the background (`bash .ci/run &`, nohup) inherits SIGINT *ignored*,
+    and so does every `nst` it starts (Python keeps an ignored SIGINT ignored): the tests of
+    Ctrl-C would then send signals nobody hears. Catch SIGINT as an interactive Python does;
+    the children, after exec, get the default back and install Python's handler."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture(scope="session")

@@ -118,7 +118,9 @@ def _finish(proc, timeout):
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
         _, err = proc.communicate(timeout=30)
-        raise AssertionError(f"nst did not exit within {timeout} s; its threads:\n{err[-4000:]}") from None
+        at = err.rfind("Fatal Python error")
+        stacks = err[at:] if at >= 0 else err[-4000:]
+        raise AssertionError(f"nst did not exit within {timeout} s; its threads:\n{stacks[:12000]}") from None
 
 
 def test_ctrl_c_saves_the_best_image_and_a_checkpoint_to_resume(vgg_weights, tmp_path):

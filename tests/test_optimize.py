@@ -111,12 +111,17 @@ def test_ctrl_c_at_any_moment_of_a_step_ends_the_run(vgg_weights, tiny_pair):
 
 
 def test_a_second_ctrl_c_stops_at_once(vgg_weights, tiny_pair):
+    finished = []
+
     def callback(step, image, costs):
         if step == 2:
             os.kill(os.getpid(), signal.SIGINT)
             os.kill(os.getpid(), signal.SIGINT)  # raises KeyboardInterrupt here, in the callback
+            time.sleep(0.05)
+            finished.append(step)  # not reached: the second Ctrl-C did not wait for the step
 
     r = stylize(*tiny_pair, Config(max_dim=64, steps=50), callback=callback, callback_every=1, progress=False)
+    assert finished == []
     assert r.interrupted and r.steps_done == 2
 
 

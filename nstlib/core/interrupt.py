@@ -2,9 +2,9 @@
 
 Python raises KeyboardInterrupt wherever the main thread is when SIGINT arrives: inside
 TensorFlow's Python layer, scipy's L-BFGS, tqdm's write lock or a checkpoint being
-written. An exception there can leave that code's state half-changed (a lock still held,
-so that closing the progress bar waits forever for tqdm's monitor thread: tqdm/tqdm#1751
-shows that hang). So while a run is on, the first Ctrl-C only sets a flag; the loop looks
+written. An exception there can leave that code's state half-changed: a lock still held,
+on which tqdm's monitor thread then blocks, so that joining it waits forever (the hang
+tqdm/tqdm#1751 shows). So while a run is on, the first Ctrl-C only sets a flag; the loop looks
 at it after each step and ends the run there, keeping the best image, as a stop request
 does. A second Ctrl-C raises KeyboardInterrupt at once, for someone who will not wait for
 a long step (the loop still catches it and keeps the best image).

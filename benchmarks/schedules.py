@@ -5,11 +5,13 @@
     python benchmarks/schedules.py --quick          # 96 px, few steps: checks the script
     python benchmarks/schedules.py --only fast,high --json
     python benchmarks/schedules.py --only fast,high --baseline main.json   # main's row from an earlier run
+    python benchmarks/schedules.py --size 1024 --only high --reference fast  # ratios to fast; main not run
 
 Each row runs nstlib's stylize with one Config on the same pair and size, in this
 process, and reports its seconds (loading, tracing and every step), the ratio to the
 first row's (today's main: the plain preset's 300 Adam steps, with TensorFlow's own
-gradient kernels, as main computed them before this release), and the yardstick
+gradient kernels, as main computed them before this release; or the row --reference
+names, where main would take too long), and the yardstick
 (benchmarks/yardstick.py): the style ratio and the content distance, each marked ✓ when
 it is no more than 10 % worse than the first row's. The pictures are saved in output/
 (never over a file) to be looked at.
@@ -79,7 +81,7 @@ def run(name, content, style, size, config, gradient, judge, quick):
 def markdown(rows, machine, pair, size):
     first = rows[0]
     out = [f"Machine: {machine}.", f"Pair: {pair[0]} in the style of {pair[1]}, {size} px.", "",
-           "| schedule | seconds | ratio to main | style ratio | content distance | sizes × steps |",
+           f"| schedule | seconds | ratio to {first['name']} | style ratio | content distance | sizes × steps |",
            "|---|---|---|---|---|---|"]
     for row in rows:
         ok_s = "✓" if row["style_ratio"] <= 1.1 * first["style_ratio"] else "✗"
@@ -94,7 +96,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pair", default="astronaut,hubble_deep_field", help="CONTENT,STYLE (example names)")
     ap.add_argument("--size", type=int, default=512)
-    ap.add_argument("--only", help="comma-separated schedule names (main always runs first)")
+    ap.add_argument("--only", help="comma-separated schedule names (the reference always runs first)")
+    ap.add_argument("--reference", default="main", help="the row run first, that the others are compared to "
+                    "(default main: 300 Adam steps, which at 1024 px take most of an hour on 2 cores)")
     ap.add_argument("--quick", action="store_true", help="96 px and at most 4 steps per size")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--baseline", help="a JSON file with main's row from an earlier run of this script (--json) "
@@ -102,7 +106,10 @@ def main():
     args = ap.parse_args()
     content, style = args.pair.split(",")
     size = 96 if args.quick else args.size
-    wanted = set(args.only.split(",")) | {"main"} if args.only else None
+    names = [n for n, *_ in SCHEDULES]
+    if args.reference not in names:
+        sys.exit(f"--reference {args.reference}: no such schedule; choose one of {', '.join(names)}")
+    wanted = set(args.only.split(",")) | {args.reference} if args.only else None
     judge = Yardstick(content, style, size)
     rows = []
     if args.baseline:
@@ -110,10 +117,11 @@ def main():
             earlier = json.load(f)
         if earlier["pair"] != [content, style] or earlier["size"] != size:
             sys.exit(f"{args.baseline} is for {earlier['pair']} at {earlier['size']} px, not {[content, style]} at {size}")
-        row = next(r for r in earlier["rows"] if r["name"] == "main")
+        row = next(r for r in earlier["rows"] if r["name"] == args.reference)
         rows.append({**row, "what": f"{row['what']} (an earlier run, {earlier.get('date', 'date not recorded')})"})
-        wanted = (wanted or {n for n, *_ in SCHEDULES}) - {"main"}
-    for name, what, (base, changes), gradient in SCHEDULES:
+        wanted = (wanted or set(names)) - {args.reference}
+    order = sorted(SCHEDULES, key=lambda schedule: schedule[0] != args.reference)  # the reference first
+    for name, what, (base, changes), gradient in order:
         if wanted is None or name in wanted:
             row = run(name, content, style, size, preset(base, **changes), gradient, judge, args.quick)
             rows.append({**row, "what": what})

@@ -1,0 +1,63 @@
+"""The benchmark of schedules (benchmarks/schedules.py) and its yardstick: the script runs in
+quick mode and prints the table issue 14 asks for, and the yardstick measures what it says."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def run_schedules(*args, cwd, env=None):
+    return subprocess.run([sys.executable, str(BENCHMARKS / "schedules.py"), *args], cwd=cwd,
+                          env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300)
+
+
+def test_schedules_quick_compares_to_the_reference_and_saves_each_picture(tmp_path, vgg_weights):
+    out = tmp_path / "pictures"
+    proc = run_schedules("--quick", "--only", "high", "--reference", "fast", "--json", cwd=tmp_path,
+                         env={"NSTLIB_OUTPUT_DIR": str(out)})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout)
+    assert [row["name"] for row in report["rows"]] == ["fast", "high"]  # the reference first, main not run
+    fast, high = report["rows"]
+    assert [size for size, _, _ in fast["stages"]] == [96]
+    assert [size for size, _, _ in high["stages"]] == [48, 68, 96]  # 96 px down by √2 to half of it
+    for row in report["rows"]:
+        assert row["seconds"] > 0 and row["style_ratio"] > 0 and row["content_distance"] > 0
+        assert Path(row["picture"]).parent == out and Path(row["picture"]).is_file()
+    assert "precision auto = " in report["machine"] and "cores" in report["machine"]
+
+
+def test_schedules_names_the_choices_for_an_unknown_reference(tmp_path):
+    proc = run_schedules("--quick", "--reference", "fastest", cwd=tmp_path)
+    assert proc.returncode != 0
+    assert "--reference fastest: no such schedule; choose one of main, plain, fast" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def yardstick():
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from yardstick import Yardstick
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    return Yardstick("astronaut", "hubble_deep_field", size=96)
+
+
+def test_the_yardstick_scores_the_photo_as_itself_and_the_painting_as_the_style(yardstick, vgg_weights):
+    from nstlib import load_example
+
+    photo = yardstick(load_example("astronaut", max_dim=96))
+    assert photo["content_distance"] == pytest.approx(0.0, abs=1e-6)
+    assert photo["style_ratio"] == pytest.approx(1.0, rel=1e-5)  # the photo's distance over itself
+    painting = yardstick(load_example("hubble_deep_field", max_dim=96))
+    assert painting["style_ratio"] < 0.1  # the painting, resized to the photo's shape, is near its own style (0.024)
+    assert painting["content_distance"] > 1e5  # 1.7e6 measured
+    bigger = yardstick(load_example("astronaut", max_dim=192))  # judged at the yardstick's size
+    assert bigger["content_distance"] < 0.01 * painting["content_distance"]  # 0.003x measured

@@ -117,7 +117,10 @@ def main():
             earlier = json.load(f)
         if earlier["pair"] != [content, style] or earlier["size"] != size:
             sys.exit(f"{args.baseline} is for {earlier['pair']} at {earlier['size']} px, not {[content, style]} at {size}")
-        row = next(r for r in earlier["rows"] if r["name"] == args.reference)
+        row = next((r for r in earlier["rows"] if r["name"] == args.reference), None)
+        if row is None:
+            sys.exit(f"{args.baseline} has no row {args.reference}; its rows: "
+                     f"{', '.join(r['name'] for r in earlier['rows'])} (pick one with --reference)")
         rows.append({**row, "what": f"{row['what']} (an earlier run, {earlier.get('date', 'date not recorded')})"})
         wanted = (wanted or set(names)) - {args.reference}
     order = sorted(SCHEDULES, key=lambda schedule: schedule[0] != args.reference)  # the reference first

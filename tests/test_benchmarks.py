@@ -61,3 +61,12 @@ def test_the_yardstick_scores_the_photo_as_itself_and_the_painting_as_the_style(
     assert painting["content_distance"] > 1e5  # 1.7e6 measured
     bigger = yardstick(load_example("astronaut", max_dim=192))  # judged at the yardstick's size
     assert bigger["content_distance"] < 0.01 * painting["content_distance"]  # 0.003x measured
+
+
+def test_schedules_says_when_the_baseline_lacks_the_reference_row(tmp_path):
+    baseline = tmp_path / "main.json"
+    baseline.write_text(json.dumps({"pair": ["astronaut", "hubble_deep_field"], "size": 96, "rows": [{"name": "main"}]}))
+    proc = run_schedules("--quick", "--reference", "fast", "--baseline", str(baseline), cwd=tmp_path)
+    assert proc.returncode != 0
+    assert f"{baseline} has no row fast; its rows: main (pick one with --reference)" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -10,20 +10,41 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from own_work_rule import reference_passes, rule_on, wrong_answers_may_use_the_package  # noqa: F401
 
 from nstlib import checks
 from nstlib.checks import CheckFailed, NotImplementedYet
 from nstlib.core import costs
 
+# Pieces of the exercises' solutions: a hint names the mistake and the idea of the fix, and
+# never prints the code that solves the exercise (issue 22).
+SOLUTION_CODE = (
+    "transpose_b=True", "tf.matmul(A, tf.transpose(A))", "tf.sqrt(mask)", "tf.reduce_sum(mask)",
+    "keras.Model(inputs=vgg.input", "vgg.get_layer(name).output", "model.trainable = False",
+    "tf.Variable(start)", "image.assign(", "tape.gradient(J, image)", "apply_gradients([(",
+    "keras.optimizers.Adam(learning_rate)", "range(steps)", "J_style +=", "zip(a_S, a_G",
+    "tf.transpose(tf.reshape(", "image[..., ::-1]", "tf.clip_by_value(image, 0.0, 1.0)",
+    "tf.clip_by_value(rgb", "tf.cast(tf.shape(a)", "x[:, 1:] - x[:, :-1]", "alpha · J_content +",
+)
+
+
+def assert_no_solution_code(message):
+    """message (a check's hint) quotes no piece of a solution, outside the student's own line."""
+    own_line = re.sub(r"\(line \d+ of your cell: `.*?`\)", "", message)
+    for code in SOLUTION_CODE:
+        assert code not in own_line, f"the hint prints solution code {code!r}: {message!r}"
+
 
 def fails_with(check, fn, *hints):
-    """Run check(fn); it must raise CheckFailed whose one-line message holds every hint."""
+    """Run check(fn); it must raise CheckFailed whose one-line message holds every hint,
+    and no piece of solution code."""
     with pytest.raises(CheckFailed) as info:
         check(fn)
     message = str(info.value)
     assert "\n" not in message
     for hint in hints:
         assert hint in message, f"{hint!r} not in {message!r}"
+    assert_no_solution_code(message)
     return message
 
 
@@ -62,7 +83,7 @@ def test_ipython_shows_a_failed_check_as_one_line_and_the_cell_fails(capsys):
     shell = InteractiveShell.instance()
     shell.user_ns["checks"] = checks
     shell.user_ns["stub"] = stub
-    result = shell.run_cell("checks.check_gram_matrix(stub)")
+    result = shell.run_cell("checks.check_gram_matrix.raw(stub)")
     assert not result.success and isinstance(result.error_in_exec, NotImplementedYet)
     out = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out).strip()
     assert out == (
@@ -86,20 +107,41 @@ def test_nst_error_is_shown_as_one_line():
     checks.check_total_variation, checks.check_total_cost, checks.check_train_step,
     checks.check_preserve_luminance, checks.check_masked_gram,
 ], ids=lambda check: check.__name__)
-def test_a_stub_is_not_implemented_yet(check, vgg_weights):
+def test_a_stub_is_not_implemented_yet(check, vgg_weights, capsys):
     name = check.__name__.removeprefix("check_")
-    message = fails_with(check, stub, f"{name} is not implemented yet")
+    message = fails_with(check.raw, stub, f"{name} is not implemented yet")
     with pytest.raises(NotImplementedYet):
-        check(stub)
+        check.raw(stub)
     # The student's notebook has the stub, not the solution markers: the message names the stub.
     assert "replace `raise NotImplementedError()`" in message and "# YOUR CODE HERE" in message
     assert "BEGIN SOLUTION" not in message
+    # As the notebook calls it, the check says so and hands back the package's version: Run All goes on.
+    capsys.readouterr()
+    go_on_with = check(stub)
+    out = capsys.readouterr().out
+    assert f"{name} is not finished yet" in out and f"the cells below use the package's {name}" in out
+    assert go_on_with is not stub and callable(go_on_with)
+    assert go_on_with.__module__.startswith("nstlib.")
+
+
+def test_a_stub_in_a_cell_does_not_stop_run_all(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.user_ns["checks"] = checks
+    shell.user_ns["stub"] = stub
+    result = shell.run_cell("gram_matrix = checks.check_gram_matrix(stub)")
+    assert result.success
+    from nstlib.core import costs
+
+    assert shell.user_ns["gram_matrix"] is costs.gram_matrix
+    assert "gram_matrix is not finished yet" in capsys.readouterr().out
 
 
 # --------------------------------------------------------------------------- content cost
 
 def test_content_cost_reference_passes(capsys):
-    checks.check_content_cost(costs.content_cost)
+    reference_passes(checks.check_content_cost, costs.content_cost)
     assert capsys.readouterr().out == "✓ content_cost: all checks passed\n"
 
 
@@ -212,13 +254,14 @@ def test_content_cost_raising_shows_the_students_line():
 # --------------------------------------------------------------------------- gram matrix
 
 def test_gram_matrix_reference_passes(capsys):
-    checks.check_gram_matrix(costs.gram_matrix)
+    reference_passes(checks.check_gram_matrix, costs.gram_matrix)
     assert capsys.readouterr().out == "✓ gram_matrix: all checks passed\n"
 
 
 def test_gram_matrix_transposed():
     fails_with(checks.check_gram_matrix, lambda A: tf.matmul(A, A, transpose_a=True),
-               "gram_matrix(A) returned shape (400, 400) for A of shape (3, 400): compute A·Aᵀ, not Aᵀ·A")
+               "gram_matrix(A) returned shape (400, 400) for A of shape (3, 400): this is Aᵀ·A, "
+               "a 400x400 matrix of positions, not of channels", "each channel's row of A by every other row")
 
 
 def test_gram_matrix_element_wise():
@@ -238,7 +281,7 @@ def test_gram_matrix_with_numpy():
 # --------------------------------------------------------------------------- layer style cost
 
 def test_layer_style_cost_reference_passes(capsys):
-    checks.check_layer_style_cost(costs.layer_style_cost)
+    reference_passes(checks.check_layer_style_cost, costs.layer_style_cost)
     assert capsys.readouterr().out == "✓ layer_style_cost: all checks passed\n"
 
 
@@ -271,7 +314,7 @@ def test_layer_style_cost_with_transposed_gram():
     fails_with(checks.check_layer_style_cost,
                style_cost_with(lambda h, w, c: 4 * c**2 * (h * w) ** 2,
                                gram=lambda A: tf.matmul(A, A, transpose_a=True)),
-               "computed over positions", "A·Aᵀ")
+               "computed over positions", "that is Aᵀ·A", "each channel's row by every other row")
 
 
 def test_layer_style_cost_unrolled_without_transpose():
@@ -291,7 +334,7 @@ def test_layer_style_cost_with_numpy():
 # --------------------------------------------------------------------------- style cost
 
 def test_style_cost_reference_passes(capsys):
-    checks.check_style_cost(costs.style_cost)
+    reference_passes(checks.check_style_cost, costs.style_cost)
     assert capsys.readouterr().out == "✓ style_cost: all checks passed\n"
 
 
@@ -308,7 +351,8 @@ def test_style_cost_overwriting_instead_of_accumulating():
             J_style = w * costs.layer_style_cost(s, g)
         return J_style
 
-    fails_with(checks.check_style_cost, style_cost, "only the last layer counted", "J_style +=")
+    fails_with(checks.check_style_cost, style_cost, "only the last layer counted", "overwrote J_style",
+               "running total")
 
 
 def test_style_cost_with_numpy():
@@ -320,7 +364,7 @@ def test_style_cost_with_numpy():
 
 # --------------------------------------------------------------------------- total cost
 
-def total_cost(J_content, J_style, J_tv, alpha=10, beta=40, tv_weight=0.0):
+def total_cost(J_content, J_style, alpha=10, beta=40, J_tv=0.0, tv_weight=0.0):
     """The notebook's solution."""
     return alpha * J_content + beta * J_style + tv_weight * J_tv
 
@@ -332,7 +376,7 @@ def test_total_cost_solution_passes(capsys):
 
 def total_cost_as(formula):
     """A total_cost computing formula(c, s, t, a, b, w) for J_content, J_style, J_tv, alpha, beta, tv_weight."""
-    def total_cost(J_content, J_style, J_tv, alpha, beta, tv_weight):
+    def total_cost(J_content, J_style, alpha=10, beta=40, J_tv=0.0, tv_weight=0.0):
         return formula(J_content, J_style, J_tv, alpha, beta, tv_weight)
 
     return total_cost
@@ -378,7 +422,33 @@ def test_total_cost_with_the_signature_without_tv():
         return alpha * J_content + beta * J_style
 
     fails_with(checks.check_total_cost, total_cost, "total_cost raised TypeError",
-               "the signature is total_cost(J_content, J_style, J_tv, alpha, beta, tv_weight)")
+               "the signature is total_cost(J_content, J_style, alpha=10, beta=40, J_tv=0.0, tv_weight=0.0)")
+
+
+def test_total_cost_with_the_smoothness_term_third():
+    def total_cost(J_content, J_style, J_tv=0.0, alpha=10, beta=40, tv_weight=0.0):  # the order before
+        return alpha * J_content + beta * J_style + tv_weight * J_tv
+
+    fails_with(checks.check_total_cost, total_cost, "total_cost(J_content=2.0, J_style=3.0, 10, 40) = 200",
+               "alpha and beta must be the third and fourth parameters")
+
+
+def test_the_package_total_cost_reads_the_assignments_positional_call():
+    # deeplearning.ai's assignment calls total_cost(J_content, J_style, alpha, beta) positionally
+    from nstlib.core import costs
+
+    assert abs(float(costs.total_cost(0.3, 0.5, 3, 8)) - 4.9) < 1e-9
+    assert float(costs.total_cost(1.0, 1.0)) == 50.0  # alpha = 10, beta = 40 by default
+
+
+def test_calling_the_package_scores_zero():
+    from nstlib.core import costs as aliased
+
+    def total_cost(J_content, J_style, alpha=10, beta=40, J_tv=0.0, tv_weight=0.0):
+        return aliased.total_cost(J_content, J_style, alpha, beta, J_tv, tv_weight)
+
+    with rule_on("total_cost"):
+        fails_with(checks.check_total_cost, total_cost, "calls a ready-made answer (nstlib.core.costs.total_cost)")
 
 
 def test_total_cost_with_numpy():
@@ -387,7 +457,7 @@ def test_total_cost_with_numpy():
 
 
 def test_total_cost_returning_a_float():
-    fails_with(checks.check_total_cost, total_cost_as(lambda *args: float(total_cost(*args))),
+    fails_with(checks.check_total_cost, total_cost_as(lambda c, s, t, a, b, w: float(total_cost(c, s, a, b, t, w))),
                "returned a Python float")
 
 
@@ -420,7 +490,7 @@ def test_train_step_without_clipping():
         optimizer.apply_gradients([(tape.gradient(J, image), image)])
         return J
 
-    fails_with(checks.check_train_step, no_clip, "the image left [0, 1]", "tf.clip_by_value(image, 0.0, 1.0)")
+    fails_with(checks.check_train_step, no_clip, "the image left [0, 1]", "clip the variable back to [0, 1]")
 
 
 def test_train_step_gradient_with_respect_to_the_weights():
@@ -433,7 +503,7 @@ def test_train_step_gradient_with_respect_to_the_weights():
         return J
 
     fails_with(checks.check_train_step, weights, "the weights of the feature extractor changed",
-               "tape.gradient(J, image)")
+               "with respect to the image only")
 
 
 def test_train_step_gradient_of_the_frozen_model_only():
@@ -503,7 +573,8 @@ def test_train_step_cost_outside_the_tape():
         image.assign(tf.clip_by_value(image, 0.0, 1.0))
         return J
 
-    fails_with(checks.check_train_step, outside, "compute J inside the `with tf.GradientTape() as tape:` block")
+    fails_with(checks.check_train_step, outside, "the gradient came back None",
+               "compute J inside the tape's block")
 
 
 def test_train_step_on_the_content_cost_only():
@@ -544,7 +615,8 @@ def test_every_check_of_a_notebook_file_is_re_exported():
         names = [n for n in vars(module) if n.startswith("check_") and callable(getattr(module, n))]
         assert names, path.name
         for n in names:
-            assert getattr(checks, n) is getattr(module, n) and n in checks.__all__
+            exported = getattr(checks, n)
+            assert getattr(exported, "raw", exported) is getattr(module, n) and n in checks.__all__
 
 
 
@@ -557,7 +629,7 @@ MEAN_RGB = MEAN_BGR[::-1]
 def test_preprocess_reference_passes(capsys):
     from nstlib.core.vgg import preprocess
 
-    checks.check_preprocess(preprocess)
+    reference_passes(checks.check_preprocess, preprocess)
     assert capsys.readouterr().out == "✓ preprocess: all checks passed\n"
 
 
@@ -580,7 +652,7 @@ def test_preprocess_without_the_255():
 def test_preprocess_without_the_flip():
     for mean in (MEAN_BGR, MEAN_RGB):
         fails_with(checks.check_preprocess, lambda image, mean=mean: image * 255.0 - tf.constant(mean),
-                   "the channels are still in RGB order", "image[..., ::-1]")
+                   "the channels are still in RGB order", "reverse the order of the last axis only")
 
 
 def test_preprocess_with_the_means_in_rgb_order_after_the_flip():
@@ -652,7 +724,7 @@ def test_feature_extractor_solution_passes(vgg, capsys):
     assert capsys.readouterr().out == "✓ feature_extractor: all checks passed\n"
     from nstlib.checks.nb02_features import reference_feature_extractor
 
-    checks.check_feature_extractor(reference_feature_extractor)
+    reference_passes(checks.check_feature_extractor, reference_feature_extractor)
     assert "✓ feature_extractor" in capsys.readouterr().out
 
 
@@ -664,7 +736,7 @@ def test_feature_extractor_returning_only_the_last_layer(vgg):
 def test_feature_extractor_returning_a_dict(vgg):
     fails_with(checks.check_feature_extractor,
                lambda vgg, names: keras.Model(vgg.input, {n: vgg.get_layer(n).output for n in names}),
-               "the model returns a dict: return a list")
+               "the model returns a dict: its outputs must be a list")
 
 
 def test_feature_extractor_in_the_networks_order(vgg):
@@ -699,7 +771,7 @@ def test_feature_extractor_with_a_fixed_input_size(vgg):
         return keras.Model(inputs, [outputs[n] for n in names])
 
     fails_with(checks.check_feature_extractor, fixed, "the model's input has the fixed shape (224, 224, 3)",
-               "keras.Input(shape=(None, None, 3))")
+               "build the model on VGG-19's own input")
 
 
 def test_feature_extractor_not_frozen(vgg):
@@ -711,7 +783,7 @@ def test_feature_extractor_not_frozen(vgg):
         return model
 
     fails_with(checks.check_feature_extractor, trainable_copy,
-               "trainable weights: freeze it with model.trainable = False")
+               "trainable weights: freeze the whole model")
 
 
 def test_feature_extractor_returning_the_outputs_instead_of_a_model(vgg):
@@ -765,19 +837,19 @@ def test_reconstruct_solution_passes(capsys):
 def test_reconstruct_reference_and_returning_the_variable_pass(capsys):
     from nstlib.checks.nb02_features import reference_reconstruct
 
-    checks.check_reconstruct(reference_reconstruct)
+    reference_passes(checks.check_reconstruct, reference_reconstruct)
     checks.check_reconstruct(reconstruct_with())  # returns the tf.Variable itself
     assert capsys.readouterr().out.count("✓ reconstruct") == 2
 
 
 def test_reconstruct_gradient_with_respect_to_the_weights():
     fails_with(checks.check_reconstruct, reconstruct_with(variables=True),
-               "the weights of the feature extractor changed", "tape.gradient(J, image)")
+               "the weights of the feature extractor changed", "with respect to the image only")
 
 
 def test_reconstruct_without_clipping():
     fails_with(checks.check_reconstruct, reconstruct_with(clip=False), "the image left [0, 1]",
-               "tf.clip_by_value(image, 0.0, 1.0)")
+               "clip the variable back to [0, 1] in place after each update")
 
 
 def test_reconstruct_returning_the_start():
@@ -787,7 +859,8 @@ def test_reconstruct_returning_the_start():
 
 def test_reconstruct_rebinding_the_image_to_a_tensor():
     fails_with(checks.check_reconstruct, reconstruct_with(rebind=True),
-               "the optimizer was given a tensor, not a tf.Variable", "image.assign(")
+               "the optimizer was given a tensor, not a tf.Variable", "rebinds the name `image`",
+               "tf.Variable.assign")
 
 
 def test_reconstruct_running_one_step_or_one_too_many():
@@ -806,7 +879,8 @@ def test_reconstruct_with_a_new_optimizer_at_each_step():
 
 
 def test_reconstruct_ignoring_the_learning_rate():
-    fails_with(checks.check_reconstruct, reconstruct_with(learning_rate=1e-3), "keras.optimizers.Adam(learning_rate)")
+    fails_with(checks.check_reconstruct, reconstruct_with(learning_rate=1e-3), "Adam's default, 0.001",
+               "ignored the function's learning_rate argument")
 
 
 def test_reconstruct_starting_from_noise():
@@ -832,7 +906,7 @@ def n_positions(a):
 
 
 def test_position_gram_reference_passes(capsys):
-    checks.check_position_gram(costs.position_gram)
+    reference_passes(checks.check_position_gram, costs.position_gram)
     assert capsys.readouterr().out == "✓ position_gram: all checks passed\n"
 
 
@@ -937,7 +1011,7 @@ def test_layer_style_cost_any_size_without_squares():
 # --------------------------------------------------------------------------- total variation
 
 def test_total_variation_reference_passes(capsys):
-    checks.check_total_variation(costs.total_variation_cost)
+    reference_passes(checks.check_total_variation, costs.total_variation_cost)
     assert capsys.readouterr().out == "✓ total_variation: all checks passed\n"
 
 
@@ -1011,7 +1085,7 @@ def luminance_with(space="yiq", swap=False, clip=True):
 def test_preserve_luminance_reference_passes(capsys):
     from nstlib.extensions.color import preserve_luminance
 
-    checks.check_preserve_luminance(preserve_luminance)
+    reference_passes(checks.check_preserve_luminance, preserve_luminance)
     assert capsys.readouterr().out == "✓ preserve_luminance: all checks passed\n"
 
 
@@ -1082,7 +1156,7 @@ def masked_gram_with(weight=tf.sqrt, norm=lambda mask: tf.reduce_sum(mask)):
 
 
 def test_masked_gram_reference_passes(capsys):
-    checks.check_masked_gram(costs.position_gram)
+    reference_passes(checks.check_masked_gram, costs.position_gram)
     assert capsys.readouterr().out == "✓ masked_gram: all checks passed\n"
 
 
@@ -1092,12 +1166,13 @@ def test_masked_gram_written_with_sqrt_passes(capsys):
 
 
 def test_masked_gram_weighing_by_m_squared():
-    fails_with(checks.check_masked_gram, masked_gram_with(weight=tf.identity), "multiply a by tf.sqrt(mask)")
+    fails_with(checks.check_masked_gram, masked_gram_with(weight=tf.identity), "weighs each position by m²",
+               "a factor whose square is m")
 
 
 def test_masked_gram_divided_by_all_positions():
     fails_with(checks.check_masked_gram, masked_gram_with(norm=lambda mask: tf.cast(tf.size(mask), tf.float32)),
-               "divided by the number of all positions", "tf.reduce_sum(mask)")
+               "divided by the number of all positions", "divide by the mask's total weight")
 
 
 def test_masked_gram_ignoring_the_mask():

@@ -4,6 +4,7 @@ usual library calls, and fails each typical mistake with its hint."""
 import numpy as np
 import pytest
 import tensorflow as tf
+from own_work_rule import reference_passes, rule_on, wrong_answers_may_use_the_package  # noqa: F401
 
 from nstlib import checks
 from nstlib.checks import CheckFailed, NotImplementedYet
@@ -40,7 +41,7 @@ def bilinear(a, x, y, swap=False):
 
 
 def test_reference_passes(capsys):
-    checks.check_warp(F.warp)
+    reference_passes(checks.check_warp, F.warp)
     assert "✓ warp: all checks passed" in capsys.readouterr().out
 
 
@@ -53,8 +54,10 @@ def test_opencv_remap_and_a_tensorflow_answer_pass(capsys):
                          borderMode=cv2.BORDER_REPLICATE)[None]
 
     checks.check_warp(with_remap)
-    checks.check_warp(lambda image, flow: tf.constant(F.warp(image, flow)))
-    assert capsys.readouterr().out.count("✓ warp") == 2
+    assert capsys.readouterr().out.count("✓ warp") == 1
+    # the package's warp under another name is still the package's: it scores 0
+    with rule_on("warp"), pytest.raises(CheckFailed, match="calls a ready-made answer"):
+        checks.check_warp(lambda image, flow: tf.constant(F.warp(image, flow)))
 
 
 def test_a_stub_is_not_implemented_yet():
@@ -63,7 +66,7 @@ def test_a_stub_is_not_implemented_yet():
         raise NotImplementedError()
 
     with pytest.raises(NotImplementedYet):
-        checks.check_warp(stub)
+        checks.check_warp.raw(stub)
 
 
 def test_minus_the_flow():

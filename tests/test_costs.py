@@ -77,7 +77,8 @@ def test_total_variation_by_hand():
 def test_total_cost():
     assert float(costs.total_cost(1.0, 2.0)) == pytest.approx(10 * 1 + 40 * 2)
     assert float(costs.total_cost(1.0, 2.0, alpha=3, beta=0.5)) == pytest.approx(4.0)
-    assert float(costs.total_cost(1.0, 2.0, 5.0, 3, 0.5, 0.1)) == pytest.approx(4.5)  # notebook 05's order
+    assert float(costs.total_cost(1.0, 2.0, 3, 0.5, 5.0, 0.1)) == pytest.approx(4.5)  # notebook 05's order
+    assert float(costs.total_cost(0.3, 0.5, 3, 8)) == pytest.approx(4.9)  # deeplearning.ai's positional call
 
 
 def test_costs_work_on_symbolic_tensors_of_unknown_shape():

@@ -55,6 +55,10 @@ def source_notebook():
         solution_cell("ex_add"), check_cell("check_add"),
         solution_cell("ex_word"), check_cell("check_word"),
         solution_cell("ex_mul"), check_cell("check_mul"),
+        new_markdown_cell("**Written answer (2 points, graded by hand).** Why?"),
+        new_markdown_cell("**Model answer.** Because.", metadata={"nbgrader": {
+            "grade": True, "solution": True, "locked": False, "points": 2, "grade_id": "written_why",
+            "schema_version": 3, "task": False}}),
     ]
     return nb
 
@@ -196,11 +200,12 @@ def test_table_and_json(graded):
     table = gr.format_table(reports)
     assert "check_mul" in table and "timeout" in table and "total" in table
     block = table.split("\n\n")[list(graded[0]).index("wrong")]
-    assert block.splitlines()[-1].split() == ["total", "3/6"]
+    assert block.splitlines()[-2].split() == ["total", "3/6"]
+    assert "to grade by hand" in block.splitlines()[-1]
     assert "failed: AssertionError" in block
     data = json.loads(gr.to_json(reports))
     assert data[0]["total"] == MAX and data[0]["exercises"][0]["grade_id"] == "check_add"
-    assert set(data[0]) == {"file", "source", "exercises", "total", "max", "error"}
+    assert set(data[0]) == {"file", "source", "exercises", "total", "max", "error", "by_hand"}
 
 
 def test_run_notebook_restores_locked_cells(course):
@@ -248,3 +253,27 @@ def test_the_worker_is_a_module_that_imports_no_tensorflow():
     code = ("import sys, nstlib.instructor.grade_worker as w; "
             "assert callable(w.main) and 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_written_answers_are_listed_to_grade_by_hand_not_in_the_total(graded):
+    reports, _ = graded
+    report = reports["solution"]
+    assert [(e.grade_id, e.points, e.status) for e in report.by_hand] == [("written_why", 2.0, gr.BY_HAND)]
+    assert report.max == MAX and "written_why" not in statuses(report)
+    assert "written_why      ?/2  to grade by hand (not in the total)" in gr.format_report(report)
+
+
+def test_grading_runs_the_notebooks_in_quick_mode_unless_full(tmp_path, monkeypatch):
+    # the students' sizes take many minutes a notebook; the checks don't depend on them
+    monkeypatch.delenv("NSTLIB_QUICK", raising=False)
+    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                               "language": "python"}})
+    nb.cells = [new_code_cell("import os\nassert os.environ.get('NSTLIB_QUICK') == '1'", metadata={"nbgrader": {
+        "grade": True, "solution": False, "locked": True, "grade_id": "check_quick", "points": 1,
+        "schema_version": 3}})]
+    (tmp_path / "source").mkdir()
+    nbformat.write(nb, tmp_path / "source" / "q.ipynb")
+    nbformat.write(nb, tmp_path / "q.ipynb")
+    quick, = gr.grade([tmp_path / "q.ipynb"], source_dir=tmp_path / "source", timeout=TIMEOUT)
+    full, = gr.grade([tmp_path / "q.ipynb"], source_dir=tmp_path / "source", timeout=TIMEOUT, quick=False)
+    assert (quick.total, full.total) == (1.0, 0.0)

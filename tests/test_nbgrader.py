@@ -63,6 +63,21 @@ def nbgrader(root, *args, timeout=1800):
     return start_nbgrader(root, *args, timeout=timeout)()
 
 
+DELEGATION = "    from nstlib.core import costs as c\n    return c.content_cost(a_C, a_G)  # the package's answer\n"
+
+
+def delegate_content_cost(path):
+    """The student's content_cost hands the exercise to the package's (which the check compares with)."""
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "ex_content_cost":
+            source = "".join(cell["source"])
+            stub = "    # YOUR CODE HERE\n    raise NotImplementedError()"
+            assert stub in source
+            cell["source"] = source.replace(stub, DELEGATION.rstrip("\n"))
+    path.write_text(json.dumps(nb))
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
@@ -116,6 +131,7 @@ def test_autograde_gives_the_solutions_full_marks_and_the_release_zero(course, t
         for path in graded:
             shutil.copy(folders[student] / path.name, handed_in / path.name)
         nbgrader(root, "db", "student", "add", student)
+    delegate_content_cost(roots["blank"] / "submitted" / "blank" / ASSIGNMENT / "03_content_cost.ipynb")
     running = [start_nbgrader(root, "autograde", ASSIGNMENT, "--force") for root in roots.values()]
     for wait in running:
         wait()
@@ -123,13 +139,25 @@ def test_autograde_gives_the_solutions_full_marks_and_the_release_zero(course, t
         for path in graded:
             solved = gb.find_submission_notebook(path.stem, ASSIGNMENT, "solver")
             assert solved.max_score == graded_points(path)
-            assert solved.score == solved.max_score, (
-                f"{path.name}: the solutions scored {solved.score} of {solved.max_score}: "
-                + ", ".join(f"{g.cell.name} {g.score}/{g.max_score}" for g in solved.grades if g.score != g.max_score))
+            automatic = [g for g in solved.grades if g.cell.cell_type == "code"]
+            written = [g for g in solved.grades if g.cell.cell_type == "markdown"]
+            assert written, f"{path.name}: no written answer graded by hand"
+            assert all(g.needs_manual_grade for g in written)
+            assert all(g.score == g.max_score for g in automatic), (
+                f"{path.name}: the solutions lost points: "
+                + ", ".join(f"{g.cell.name} {g.score}/{g.max_score}" for g in automatic if g.score != g.max_score))
     with nbgrader_api.Gradebook(f"sqlite:///{roots['blank'] / 'gradebook.db'}") as gb:
         for path in graded:
             blank = gb.find_submission_notebook(path.stem, ASSIGNMENT, "blank")
             assert blank.max_score == graded_points(path)
             assert blank.score == 0, (
-                f"{path.name}: the untouched release scored {blank.score}: "
-                + ", ".join(f"{g.cell.name} {g.score}" for g in blank.grades if g.score))
+                f"{path.name}: the untouched release (03: content_cost handed to the package) scored "
+                f"{blank.score}: " + ", ".join(f"{g.cell.name} {g.score}" for g in blank.grades if g.score))
+    # Run All reaches the end: in the untouched release, only the graded cells fail (their hidden
+    # tests), every other cell runs, on the package's versions of the unfinished exercises
+    for path in graded:
+        ran = json.loads((roots["blank"] / "autograded" / "blank" / ASSIGNMENT / path.name).read_text())
+        for cell in ran["cells"]:
+            if cell["cell_type"] == "code" and not cell["metadata"].get("nbgrader", {}).get("grade"):
+                errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                assert not errors, f"{path.name}: a cell failed in the release: {cell['source'][:200]}"

@@ -202,8 +202,11 @@ def test_course_check_cells_call_nstlib_checks(path):
             name = nbgrader(cell)["grade_id"].removeprefix("check_")
             assert f"check_{name}" in defined
             lines = cell.source.splitlines()
+            # the check returns what the notebook goes on with (the package's version for a
+            # stub); graded, the hidden tests first make sure it is the student's
             assert lines[0] == CHECK_OUTPUT
-            assert lines[1] == f"nstlib.checks.check_{name}({name})"
+            assert lines[1] == f"{name} = nstlib.checks.check_{name}({name})"
+            assert lines[2] == HIDDEN[0] and lines[3].startswith(f"nstlib.checks.finished({name})")
 
 
 FORMULAS = {  # issue 12: every formula of the course an exercise
@@ -241,3 +244,19 @@ def test_course_notebooks_credit_images_show_own_photos_and_measure_their_times(
     assert not re.search(r"\b\d+(\.\d+)? s (at|per step|a step)\b", "\n".join(
         c.source for c in read(path).cells if c.cell_type == "markdown")), "a time from another machine in the text"
     assert "## Summary" in text and "## Further exercises" in text and "## What you will learn" in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_notebook_asks_for_a_prediction_before_it_shows_the_answer(path):
+    # issue 22: a "Predict, then run" question, the student's prediction in its own cell, and a
+    # cell after it that measures the answer and prints the prediction beside it
+    cells = read(path).cells
+    asked = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "**Predict, then run.**" in c.source]
+    assert asked, f"{path.name}: no 'Predict, then run' question"
+    for i in asked:
+        prediction = next(c for c in cells[i + 1:] if c.cell_type == "code")
+        assert prediction.source.lstrip().startswith("my_prediction = "), f"{path.name}: no prediction cell after cell {i}"
+        k = cells.index(prediction)
+        answers = [c for c in cells[k + 1:] if c.cell_type == "code"][:3]
+        assert any("my_prediction" in c.source for c in answers), (
+            f"{path.name}: none of the cells after the prediction shows it beside the answer")

@@ -1,9 +1,10 @@
 """nstlib.core.reconstruct.reconstruct: notebook 02's reconstruction loop, on the stand-in extractor."""
 
 import numpy as np
+import pytest
 import tensorflow as tf
 
-from nstlib.checks import StandInExtractor, check_reconstruct
+from nstlib.checks import CheckFailed, StandInExtractor, check_reconstruct
 from nstlib.core import costs
 from nstlib.core.reconstruct import reconstruct
 
@@ -58,8 +59,12 @@ def test_zero_steps_return_the_start_and_it_works_on_other_shapes():
     assert image.shape == (1, 10, 14, 3)
 
 
-def test_it_is_the_reference_of_notebook_02s_check():
+def test_it_is_the_reference_of_notebook_02s_check(monkeypatch):
+    from nstlib.checks import own_work
     from nstlib.checks.nb02_features import reference_reconstruct
 
     assert reference_reconstruct is reconstruct
+    with pytest.raises(CheckFailed, match="calls a ready-made answer"):  # a student's answer may not call it
+        check_reconstruct(lambda *args: reconstruct(*args))
+    monkeypatch.setitem(own_work.REFERENCES, "reconstruct", ())  # as the reference, it passes
     check_reconstruct(reconstruct)  # prints that it passed; raises CheckFailed if not

@@ -15,15 +15,15 @@ import numpy as np
 from .harness import CheckFailed, run_student
 
 WEIGHTS_HINT = (
-    "the weights of the feature extractor changed: take the gradient with respect to the "
-    "image only, grad = tape.gradient(J, image), and apply it to the image; the network "
-    "stays frozen"
+    "the weights of the feature extractor changed: the gradient was taken or applied with "
+    "respect to the network's variables; take it with respect to the image only, and apply "
+    "it to the image only: the network stays frozen"
 )
 NOT_A_VARIABLE_HINT = (
-    "the optimizer was given a tensor, not a tf.Variable: make the image a variable once, "
-    "image = tf.Variable(start), before the loop, and update it in place with "
-    "image.assign(tf.clip_by_value(image, 0.0, 1.0)): `image = tf.clip_by_value(...)` "
-    "rebinds the name to a plain tensor"
+    "the optimizer was given a tensor, not a tf.Variable: `image = tf.clip_by_value(...)` "
+    "rebinds the name `image` to a new plain tensor, and the variable is lost; make the image "
+    "a tf.Variable once, before the loop, and change that variable in place (look up "
+    "tf.Variable.assign)"
 )
 
 
@@ -47,8 +47,9 @@ def run_optimizing_code(name, fn, *args):
             raise CheckFailed(WEIGHTS_HINT) from None
         if "No gradients provided" in text:
             raise CheckFailed(
-                f"{e} tape.gradient(J, image) returned None: compute J inside the "
-                "`with tf.GradientTape() as tape:` block, then take the gradient after it"
+                f"{e} the gradient came back None: a tape records only what is computed "
+                "inside its `with` block; compute J inside the tape's block, then take the "
+                "gradient after it"
             ) from None
         if "_unique_id" in text or "object has no attribute 'assign" in text:
             raise CheckFailed(f"{name}: {NOT_A_VARIABLE_HINT}") from None
@@ -71,6 +72,6 @@ def expect_unit_range(image):
     if image.min() < 0.0 or image.max() > 1.0:
         raise CheckFailed(
             f"the image left [0, 1] (its pixels went from {image.min():.3g} to "
-            f"{image.max():.3g}): clip it after each update with "
-            "image.assign(tf.clip_by_value(image, 0.0, 1.0))"
+            f"{image.max():.3g}): an optimizer step can push pixels past 0 or 1; clip the "
+            "variable back to [0, 1] in place after each update (tf.clip_by_value)"
         )

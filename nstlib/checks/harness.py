@@ -62,8 +62,8 @@ NUMPY_HINT = (
 )
 _SHAPE_HINT = (
     "inside a tf.function or a Keras model the sizes are unknown (a.shape is (None, None, "
-    "None, None)): read them with tf.shape(a) and cast them, e.g. "
-    "n_H = tf.cast(tf.shape(a)[1], tf.float32), instead of a.shape or a.get_shape()"
+    "None, None)): read them when the graph runs, with tf.shape(a) (a tensor of ints: cast "
+    "it to float32 with tf.cast before dividing), instead of a.shape or a.get_shape()"
 )
 
 # What TensorFlow and Python say when code computes with a size that is None.
@@ -142,9 +142,14 @@ def _is_stub(error):
 
 
 def run_student(name, fn, *args, **kwargs):
-    """fn(*args, **kwargs), turning the stub and any error into one-line check failures."""
+    """fn(*args, **kwargs), turning the stub, any error and a call of the package's answer
+    (:mod:`.own_work`) into one-line check failures."""
+    from .own_work import expect_own_work, watching
+
     try:
-        return fn(*args, **kwargs)
+        expect_own_work(name, fn)
+        with watching(name):
+            return fn(*args, **kwargs)
     except CheckFailed:
         raise
     except Exception as e:
@@ -295,9 +300,11 @@ def expect_symbolic(name, fn, build, concrete, expected, call):
     import keras
 
     specs, keras_inputs, apply = build
+    from .own_work import watching
     graph_fn = tf.function(lambda *a: apply(fn, *a), input_signature=specs)
     try:
-        got = graph_fn(*concrete)
+        with watching(name):
+            got = graph_fn(*concrete)
     except Exception as e:
         raise symbolic_failure(name, fn, e, "inside a tf.function with unknown sizes") from None
     got = as_tensor(got, f"{call} inside a tf.function", np.shape(expected))
@@ -305,9 +312,10 @@ def expect_symbolic(name, fn, build, concrete, expected, call):
 
     try:
         inputs = keras_inputs()
-        out = keras.layers.Lambda(lambda t: apply(fn, *t))(list(inputs))
-        model = keras.Model(list(inputs), out)
-        got = model(list(concrete))
+        with watching(name):
+            out = keras.layers.Lambda(lambda t: apply(fn, *t))(list(inputs))
+            model = keras.Model(list(inputs), out)
+            got = model(list(concrete))
     except Exception as e:
         raise symbolic_failure(name, fn, e, "on symbolic Keras tensors (keras.Input)") from None
     got = np.asarray(got)

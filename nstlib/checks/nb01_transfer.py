@@ -17,7 +17,10 @@ from .harness import activation_inputs, run_function_checks
 MEAN_BGR = (103.939, 116.779, 123.68)  # ImageNet's mean colour, in VGG-19's channel order
 SHAPE = (1, 6, 8, 3)  # H != W, so that a transposed image has another shape
 
-_FLIP = "flip the channels from RGB to BGR with image[..., ::-1] (the last axis)"
+_FLIP = (
+    "reverse the order of the last axis only, the channels (a slice with step -1 on that "
+    "axis, or tf.reverse), and leave the height and width alone"
+)
 _RECIPE = (
     "VGG-19's Keras weights (converted from Caffe) expect BGR pixels in [0, 255] minus "
     "ImageNet's mean colour (B, G, R) = (103.939, 116.779, 123.68), and no division"
@@ -42,7 +45,8 @@ def check_preprocess(preprocess):
         shape_hints={
             SHAPE[1:]: batchless, (SHAPE[0], SHAPE[3], SHAPE[1], SHAPE[2]): (
                 "the channels moved to the front: Keras' VGG-19 is channels-last, "
-                "(1, H, W, 3); flip them in place with image[..., ::-1]"
+                "(1, H, W, 3); a transpose moves axes, it does not reorder R, G, B: reverse "
+                "the order along the last axis instead"
             ),
         },
     )
@@ -56,7 +60,7 @@ def _flipped_in_space(x):
                       ((1, 2), "upside down and left to right")):
         for channels in ((), (3,)):
             flipped = np.flip(x, axis=axes + channels) * 255.0 - mean
-            mistakes.append((flipped, f"the image was flipped {how}: {_FLIP}, and only that"))
+            mistakes.append((flipped, f"the image was flipped {how}: only the channels change order, RGB to BGR; {_FLIP}"))
     return mistakes
 
 
@@ -97,7 +101,7 @@ def _diagnose(x, got):
             "255: did you divide by a standard deviation (PyTorch's normalization)? " + _RECIPE
         )
     if tuple(channels) != (2, 1, 0):
-        return f"the channels are still in RGB order: {_FLIP}; " + _RECIPE
+        return f"the channels are still in RGB order, VGG-19 expects BGR: {_FLIP}; " + _RECIPE
     return _offset_hint(x, offsets)
 
 

@@ -24,7 +24,10 @@ from .stand_in import StandInExtractor
 
 LAYERS = ("block3_conv1", "block1_conv1", "block2_conv2")  # not in the network's order
 SIZES = ((64, 80), (40, 56))  # two sizes, neither 224 x 224
-_BY_NAME = "[vgg.get_layer(name).output for name in layer_names]"
+_BY_NAME = (
+    "one output per name in layer_names, in that order, each the output of the layer of vgg "
+    "with that name (vgg.get_layer looks a layer up by name)"
+)
 
 
 def reference_feature_extractor(vgg, layer_names):
@@ -60,8 +63,9 @@ def check_feature_extractor(feature_extractor):
             _expect_the_layers(outputs, activations)
         if model.trainable_weights:
             raise CheckFailed(
-                f"the model has {len(model.trainable_weights)} trainable weights: freeze it with "
-                "model.trainable = False (style transfer optimizes the image, never the network)"
+                f"the model has {len(model.trainable_weights)} trainable weights: freeze the whole "
+                "model (look up the `trainable` attribute of a Keras model); style transfer "
+                "optimizes the image, never the network"
             )
         _expect_a_gradient(model, image)
     passed(name)
@@ -73,8 +77,8 @@ def _expect_a_model(model, call):
 
     if not isinstance(model, keras.Model):
         raise CheckFailed(
-            f"{call} returned a {type(model).__name__}, not a keras.Model: return "
-            f"keras.Model(inputs=vgg.input, outputs={_BY_NAME})"
+            f"{call} returned a {type(model).__name__}, not a keras.Model: wrap the activations in "
+            f"a keras.Model whose input is VGG-19's own and whose outputs are {_BY_NAME}"
         )
     try:
         shape = tuple(model.inputs[0].shape)
@@ -83,8 +87,8 @@ def _expect_a_model(model, call):
     if shape is not None and shape[1:3] != (None, None):
         raise CheckFailed(
             f"the model's input has the fixed shape {shape[1:]}, so it refuses images of any "
-            "other size: use VGG-19's own input, keras.Model(inputs=vgg.input, ...), or "
-            "keras.Input(shape=(None, None, 3))"
+            "other size: build the model on VGG-19's own input (vgg.input), whose height and "
+            "width are None, i.e. any size"
         )
 
 
@@ -109,31 +113,33 @@ def _expect_the_layers(outputs, activations):
     """outputs is a list of the activations of LAYERS, in order (activations: every layer's)."""
     if isinstance(outputs, dict):
         raise CheckFailed(
-            "the model returns a dict: return a list, one tensor per layer name in the order "
-            f"of layer_names, outputs={_BY_NAME}"
+            "the model returns a dict: its outputs must be a list, one tensor per layer name in "
+            f"the order of layer_names: {_BY_NAME}"
         )
     if tf.is_tensor(outputs):
         last = "block5_pool"
         hint = (f"only the last layer: vgg.output is {last}'s activations" if _same(outputs, activations[last])
                 else "one tensor")
-        raise CheckFailed(f"the model returns {hint}; return a list of {len(LAYERS)}, outputs={_BY_NAME}")
+        raise CheckFailed(f"the model returns {hint}; its outputs must be a list of {len(LAYERS)}: {_BY_NAME}")
     if not isinstance(outputs, (list, tuple)) or len(outputs) != len(LAYERS):
         got = f"{len(outputs)} outputs" if isinstance(outputs, (list, tuple)) else f"a {type(outputs).__name__}"
-        raise CheckFailed(f"the model returns {got} for {len(LAYERS)} layer names: outputs={_BY_NAME}")
+        raise CheckFailed(f"the model returns {got} for {len(LAYERS)} layer names: its outputs must be {_BY_NAME}")
     for i, (wanted, got) in enumerate(zip(LAYERS, outputs)):
         if _same(got, activations[wanted]):
             continue
         found = next((n for n, a in activations.items() if _same(got, a)), None)
         what = f"outputs[{i}] holds {found}'s activations, not {wanted}'s"
         if found in LAYERS:
-            raise CheckFailed(f"{what}: keep the order of layer_names, {_BY_NAME}, not the network's")
+            raise CheckFailed(f"{what}: keep the order of layer_names, not the network's: go through layer_names, "
+                              "not through vgg.layers")
         if found is not None:
-            raise CheckFailed(f"{what} (off by one? vgg.layers[0] is the input): take each layer by name, {_BY_NAME}")
+            raise CheckFailed(f"{what} (off by one? vgg.layers[0] is the input): take each layer by its name, "
+                              "not by its position in vgg.layers")
         if np.shape(got) == activations[wanted].shape:
             raise CheckFailed(
                 f"outputs[{i}] has the shape of {wanted}'s activations but not VGG-19's values: "
                 "a new keras.applications.VGG19(weights=None) starts from random weights; build "
-                f"the model on the vgg given, with its ImageNet weights, {_BY_NAME}"
+                "the model on the vgg given, which holds the ImageNet weights"
             )
         raise CheckFailed(f"outputs[{i}] has shape {np.shape(got)}, expected {wanted}'s, {activations[wanted].shape}")
 
@@ -202,8 +208,9 @@ def check_reconstruct(reconstruct):
         got = as_tensor(out, call, start.shape, "the image (a tf.Tensor or the tf.Variable)")
         if np.array_equal(got, start.numpy()):
             raise CheckFailed(
-                "the image did not change: apply each gradient to the image variable with "
-                "optimizer.apply_gradients([(grad, image)]) and return that variable, not start"
+                "the image did not change: the optimizer must update the image variable "
+                "(optimizer.apply_gradients takes (gradient, variable) pairs), and the function "
+                "returns that variable, not start"
             )
         expect_unit_range(got)
         _expect_the_descent(got, a_target, layers, start)
@@ -223,7 +230,7 @@ def _expect_the_descent(got, a_target, layers, start):
         raise CheckFailed(
             f"the image is farther from start than {STEPS} Adam steps of learning_rate "
             f"{LEARNING_RATE} can move a pixel (about {LEARNING_RATE} each): start from the "
-            "image given, image = tf.Variable(start), not from noise"
+            "image given, not from noise: the variable you optimize holds start's pixels at first"
         )
     images = descent(STEPS + 1)
     if at(images[STEPS]):
@@ -231,21 +238,24 @@ def _expect_the_descent(got, a_target, layers, start):
     for k in range(1, STEPS + 2):
         if k != STEPS and at(images[k]):
             raise CheckFailed(
-                f"the image is the one after {k} step{'s' * (k > 1)}, expected steps={STEPS}: one "
-                "optimizer step per pass of `for _ in range(steps):`, and return after the loop"
+                f"the image is the one after {k} step{'s' * (k > 1)}, expected steps={STEPS}: the "
+                "loop runs `steps` times, one optimizer step per pass, and the function returns "
+                "after the loop has ended"
             )
     for mistake, hint in (
         ({"sign": -1.0}, "the image moved uphill, raising the cost: give the optimizer the gradient "
                          "itself (it subtracts it), not its negative"),
         ({"fresh": True}, "a new Adam at every step forgets its running averages: create the "
                           "optimizer once, before the loop"),
-        ({"learning_rate": 1e-3}, "the learning rate is Adam's default, 0.001: create it with "
-                                  "keras.optimizers.Adam(learning_rate)"),
+        ({"learning_rate": 1e-3}, "the learning rate is Adam's default, 0.001: the optimizer "
+                                  "ignored the function's learning_rate argument; pass it on "
+                                  "when you create the optimizer"),
     ):
         if at(descent(**mistake)[-1]):
             raise CheckFailed(hint)
     raise CheckFailed(
-        f"the image is not where {STEPS} Adam steps take it: at each step compute "
-        "J = content_cost(a_target, extractor(image)[layer]) under a tf.GradientTape, "
-        "apply tape.gradient(J, image) with the optimizer, then clip the image"
+        f"the image is not where {STEPS} Adam steps take it: at each step the content cost "
+        "of the image's activations at `layer` against a_target is computed under a "
+        "tf.GradientTape, its gradient with respect to the image is applied by the optimizer, "
+        "then the image is clipped to [0, 1]"
     )

@@ -26,7 +26,8 @@ def _mistakes(a_C, a_G, expected):
     ) + [
         (expected / n, f"the value is {n}x too small: tf.reduce_mean already divides by "
                        "n_H n_W n_C; use tf.reduce_sum, then divide by 4 n_H n_W n_C"),
-        (diff.sum() / (4 * n), "square the differences: sum((a_C - a_G)²), with tf.square"),
+        (diff.sum() / (4 * n), "square the differences before summing them (tf.square): "
+                                 "unsquared, positive and negative differences cancel out"),
         (np.abs(diff).sum() / (4 * n), "square the differences (tf.square), don't take their absolute value"),
         (np.sqrt(expected), "the value looks like a square root of the cost: sum the squared "
                             "differences, with no tf.sqrt or tf.norm"),

@@ -30,11 +30,15 @@ from .harness import (
 
 _POSITIONS_HINT = (
     "the Gram matrices were computed over positions (n_H·n_W × n_H·n_W) instead of channels: "
-    "unroll a to A of shape (n_C, n_H·n_W) and use A·Aᵀ"
+    "with A unrolled to (n_C, n_H·n_W), that is Aᵀ·A, which multiplies each position's column "
+    "by every other column; the Gram matrix multiplies each channel's row by every other row, "
+    "an n_C × n_C matrix"
 )
 _MIXED_HINT = (
-    "unroll with tf.transpose(tf.reshape(a, (-1, n_C))): reshaping straight to (n_C, n_H·n_W) "
-    "mixes up channels and positions"
+    "reshaping straight to (n_C, n_H·n_W) mixes up channels and positions: a reshape keeps the "
+    "values in memory order, where the channels are the last (fastest) axis, so each row gets "
+    "values of several channels; keep the channels last when you reshape (one row per "
+    "position), then swap the two axes (tf.transpose)"
 )
 
 # ------------------------------------------------------------------- gram matrix
@@ -53,22 +57,25 @@ def check_gram_matrix(gram_matrix):
         if tf.is_tensor(out) and tuple(out.shape) == (n_L, n_L):
             raise CheckFailed(
                 f"gram_matrix(A) returned shape ({n_L}, {n_L}) for A of shape ({n_C}, {n_L}): "
-                "compute A·Aᵀ, not Aᵀ·A: tf.matmul(A, A, transpose_b=True) or "
-                "tf.matmul(A, tf.transpose(A))"
+                f"this is Aᵀ·A, a {n_L}x{n_L} matrix of positions, not of channels: the Gram "
+                "matrix multiplies each channel's row of A by every other row, so it is "
+                f"{n_C}x{n_C}; check which factor of the product is transposed"
             )
         if tf.is_tensor(out) and tuple(out.shape) == (n_C, n_L):
             raise CheckFailed(
                 f"gram_matrix(A) returned shape ({n_C}, {n_L}), the shape of A: A * A multiplies "
-                "element by element; use the matrix product tf.matmul(A, A, transpose_b=True)"
+                "element by element; the Gram matrix is a matrix product (tf.matmul), whose "
+                "entry (i, j) is the dot product of channel i's row with channel j's row"
             )
         got = as_tensor(out, call, (n_C, n_C))
         expected = costs.gram_matrix(A).numpy()
         mistakes = [
-            (expected / d, f"the values are {d}x too small: gram_matrix is just A·Aᵀ, with no "
-                           "normalization (that comes in layer_style_cost)")
+            (expected / d, f"the values are {d}x too small: the Gram matrix is the bare product, "
+                           "with no normalization (the division comes later, in layer_style_cost)")
             for d in (n_L, n_C, n_C * n_L, n_L**2, n_C**2)
         ]
-        mistakes.append((2 * expected, "the values are 2x too large: G = A·Aᵀ, once"))
+        mistakes.append((2 * expected, "the values are 2x too large: the product was counted twice; "
+                                       "the Gram matrix is one matrix product"))
         compare(call, got, expected, mistakes)
         expect_gradient(name, gram_matrix, (A,), [0], "gram_matrix(A)")
         expect_symbolic(
@@ -135,7 +142,8 @@ def _gram_variants(a_S, a_G):
     return [
         (cost(P_S - P_G), _POSITIONS_HINT),
         (cost(M_S - M_G), _MIXED_HINT),
-        (float(np.sum(G_S - G_G) / norm), "square the differences of the Gram matrices: sum((G_S - G_G)²)"),
+        (float(np.sum(G_S - G_G) / norm), "square the differences of the Gram matrices before summing "
+                                          "them: unsquared, positive and negative entries cancel out"),
     ]
 
 
@@ -182,13 +190,16 @@ def _style_mistakes(J, w):
     return [
         (sum(J), "the layers' weights were ignored: multiply each layer's cost by its weight λ_l"),
         (np.mean(J), "you averaged the layers: multiply each layer's cost by its weight λ_l, then add them up"),
-        (w[-1] * J[-1], "only the last layer counted: accumulate, J_style += λ_l * J_l, "
-                        "instead of overwriting J_style in the loop"),
-        (J[-1], "only the last layer counted, without its weight: J_style += λ_l * J_l over all layers"),
+        (w[-1] * J[-1], "only the last layer counted: each pass of the loop overwrote J_style; "
+                        "add each layer's weighted cost to a running total instead"),
+        (J[-1], "only the last layer counted, without its weight: add up every layer's cost, "
+                "each multiplied by its own weight λ_l"),
         (w[0] * J[0], "only the first layer counted: did the loop `return` too early?"),
         (sum(wi * Ji for wi, Ji in zip(w[::-1], J)), "the weights were paired with the wrong "
-                                                      "layers: zip(a_S, a_G, weights), in order"),
-        (sum(wi * wi * Ji for wi, Ji in zip(w, J)), "each weight was applied twice: J_style += λ_l * J_l"),
+                                                      "layers: weights[l] goes with layer l of a_S "
+                                                      "and a_G, in the same order"),
+        (sum(wi * wi * Ji for wi, Ji in zip(w, J)), "each weight was applied twice: multiply each "
+                                                     "layer's cost by its λ_l once"),
     ]
 
 
@@ -266,12 +277,13 @@ def _any_size_mistakes(a_S, a_G, expected):
         (cost(G_S - G_G, n_S**2), f"that is the course's layer_style_cost, with n_H, n_W taken from a_S: {why}"),
         (cost(G_S - G_G, n_S * n_G), f"normalized by n_S n_G after subtracting: {why}"),
         (cost(G_S / n_G - G_G / n_S), "each Gram matrix was divided by the other's number of positions: "
-                                      "Ĝ_S = G_S / (n_H^S n_W^S), Ĝ_G = G_G / (n_H^G n_W^G)"),
+                                      "divide each one by the number of positions of its own image"),
         (expected * 4, "the value is 4x too large: did you forget the 4 in 1/(4 n_C²)?"),
         (expected * n_C, f"the value is {n_C}x (n_C) too large: square n_C in 1/(4 n_C²)"),
         (expected * n_C**2, f"the value is {n_C**2}x (n_C²) too large: divide by 4 n_C², not 4"),
         (expected * 4 * n_C**2, f"the value is {4 * n_C**2}x too large: divide the sum by 4 n_C²"),
         (float(np.sum(G_S / n_S - G_G / n_G) / (4.0 * n_C**2)),
-         "square the differences of the Gram matrices: sum((Ĝ_S − Ĝ_G)²), with tf.square"),
+         "square the differences of the Gram matrices before summing them (tf.square): "
+         "unsquared, positive and negative entries cancel out"),
         (-expected, "the cost has the wrong sign: it is a sum of squares, never negative"),
     ]

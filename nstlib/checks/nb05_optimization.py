@@ -47,7 +47,7 @@ def check_total_variation(total_variation):
         f"total_variation(image) for an image of shape {shape}", "total_variation(image)",
         wrt=[0], build=activation_inputs((3,)), mistakes=_tv_mistakes(image.numpy()),
         shape_hints={(1,): "tf.image.total_variation returns one value per image, shape (1,): "
-                           "sum it, tf.reduce_sum(...)"},
+                           "the cost is one number, a scalar: sum over every axis"},
         more=lambda: expect_zero_to_itself(name, total_variation, (flat,), "total_variation(a flat image)",
                                            ": a flat image has no variation"),
     )
@@ -57,7 +57,8 @@ def _tv_mistakes(x):
     """The values of typical wrong total variations of the image x (numpy), with their hints."""
     rows, columns = np.diff(x, axis=1), np.diff(x, axis=2)  # x[:, i+1] - x[:, i], x[:, :, j+1] - x[:, :, j]
     total = np.abs(rows).sum() + np.abs(columns).sum()
-    slices = "x[:, 1:] - x[:, :-1] (between rows) and x[:, :, 1:] - x[:, :, :-1] (between columns)"
+    slices = ("each pixel minus its neighbour, along the rows' axis (1) and along the columns' axis (2): "
+              "two slices of the image that differ by a shift of one pixel along that axis")
     mean = "a mean instead of a sum: total variation adds up every difference, with tf.reduce_sum"
     wrapped = np.abs(np.roll(x, 1, axis=1) - x).sum() + np.abs(np.roll(x, 1, axis=2) - x).sum()
     return [
@@ -70,7 +71,8 @@ def _tv_mistakes(x):
         (total / (x.shape[1] * x.shape[2]), mean),
         (np.abs(np.concatenate([rows.ravel(), columns.ravel()])).mean(), mean),
         (wrapped, "the differences wrap around: tf.roll also pairs the last row with the first "
-                  f"(and the last column with the first); take {slices}"),
+                  "(and the last column with the first), which are not neighbours; pair only true "
+                  "neighbours, with slices that each leave out one row (column) at one end"),
         (rows.sum() + columns.sum(), "take the absolute value of each difference (tf.abs): signed "
                                      "differences cancel out, their sum is only last row − first row "
                                      "(and last column − first column)"),
@@ -79,8 +81,8 @@ def _tv_mistakes(x):
 
 # ------------------------------------------------------------------- total cost
 
-_FORMULA = "J = alpha · J_content + beta · J_style + tv_weight · J_tv"
-_SIGNATURE = "the signature is total_cost(J_content, J_style, J_tv, alpha, beta, tv_weight)"
+_WEIGHTED_SUM = "the total cost is a weighted sum: each cost times its own weight, added up"
+_SIGNATURE = "the signature is total_cost(J_content, J_style, alpha=10, beta=40, J_tv=0.0, tv_weight=0.0)"
 _J = (2.0, 3.0, 5.0)  # J_content, J_style, J_tv
 _WEIGHTS = ({"alpha": 10.0, "beta": 40.0, "tv_weight": 0.5}, {"alpha": 0.5, "beta": 7.0, "tv_weight": 3.0})
 
@@ -102,9 +104,9 @@ def check_total_cost(total_cost):
 
     def value(weights):
         given = ", ".join(f"{k}={v:g}" for k, v in weights.items())
-        call = f"total_cost(J_content=2.0, J_style=3.0, J_tv=5.0, {given})"
+        call = f"total_cost(J_content=2.0, J_style=3.0, {given.replace('tv_weight', 'J_tv=5, tv_weight')})"
         try:
-            return call, as_tensor(run_student(name, total_cost, *J, **weights), call, ())
+            return call, as_tensor(run_student(name, total_cost, J[0], J[1], J_tv=J[2], **weights), call, ())
         except CheckFailed as e:
             if "TypeError" in str(e) and "argument" in str(e):  # e.g. the signature without J_tv
                 raise CheckFailed(f"{e}: {_SIGNATURE}") from None
@@ -124,18 +126,31 @@ def check_total_cost(total_cost):
             call, got = value(weights)
             compare(call, got, _total(weights), _total_mistakes(weights),
                     diagnose=lambda got: ignored(weights, other, got))  # noqa: B023 (called at once)
-        call = "total_cost(J_content, J_style, J_tv, alpha=10, beta=40, tv_weight=0.5)"
+        _expect_the_assignments_call(name, total_cost, J)
+        call = "total_cost(J_content, J_style, alpha=10, beta=40, J_tv=J_tv, tv_weight=0.5)"
         expect_gradient(
-            name, total_cost, J, [0, 1, 2], call, kwargs=_WEIGHTS[0],
+            name, lambda c, s, t, **w: total_cost(c, s, J_tv=t, **w), J, [0, 1, 2], call, kwargs=_WEIGHTS[0],
             message=f"no gradient flows from total_cost back to J_content, J_style and J_tv: {NUMPY_HINT}",
         )
         expect_symbolic(
             name, total_cost,
             ([tf.TensorSpec((), tf.float32)] * 3, lambda: [keras.Input(batch_shape=()) for _ in J],
-             lambda fn, *t: fn(*t, **_WEIGHTS[0])),
+             lambda fn, *t: fn(t[0], t[1], J_tv=t[2], **_WEIGHTS[0])),
             J, _total(_WEIGHTS[0]), call,
         )
     passed(name)
+
+
+def _expect_the_assignments_call(name, total_cost, J):
+    """total_cost(J_content, J_style, 10, 40), positional, as deeplearning.ai's assignment calls it."""
+    call = "total_cost(J_content=2.0, J_style=3.0, 10, 40)"
+    got = as_tensor(run_student(name, total_cost, J[0], J[1], 10.0, 40.0), call, ())
+    if not close(got, 10.0 * _J[0] + 40.0 * _J[1]):
+        raise CheckFailed(
+            f"{call} = {float(got):g}, expected {10.0 * _J[0] + 40.0 * _J[1]:g}: called with two weights "
+            f"after the costs, as deeplearning.ai's assignment calls it, alpha and beta must be the third "
+            f"and fourth parameters, and the smoothness term must count 0 when it is not given: {_SIGNATURE}"
+        )
 
 
 def _total_mistakes(w):
@@ -143,21 +158,24 @@ def _total_mistakes(w):
     c, s, t = _J
     terms = (w["alpha"] * c, w["beta"] * s, w["tv_weight"] * t)
     return [
-        (w["alpha"] * s + w["beta"] * c + w["tv_weight"] * t, f"alpha and beta look swapped: {_FORMULA}"),
-        (terms[0] * terms[1] * terms[2], f"the terms are multiplied: {_FORMULA}, a sum"),
-        (terms[0] * terms[1] + terms[2], f"the terms are multiplied: {_FORMULA}, a sum"),
-        (c + s + t, f"the weights were not used: {_FORMULA}"),
-        (sum(terms) / 3, f"don't average the terms: {_FORMULA}"),
-        (sum(terms) / 2, f"don't average the terms: {_FORMULA}"),
-        (terms[0] + terms[1], f"the total variation term is missing: {_FORMULA}"),
-        (terms[0] + terms[1] + t, f"J_tv is not weighted: multiply it by tv_weight, {_FORMULA}"),
+        (w["alpha"] * s + w["beta"] * c + w["tv_weight"] * t, "alpha and beta look swapped: alpha weighs "
+                                                              "the content cost, beta the style cost"),
+        (terms[0] * terms[1] * terms[2], f"the terms are multiplied: {_WEIGHTED_SUM}"),
+        (terms[0] * terms[1] + terms[2], f"the terms are multiplied: {_WEIGHTED_SUM}"),
+        (c + s + t, f"the weights were not used: {_WEIGHTED_SUM}"),
+        (sum(terms) / 3, f"don't average the terms, nothing is divided: {_WEIGHTED_SUM}"),
+        (sum(terms) / 2, f"don't average the terms, nothing is divided: {_WEIGHTED_SUM}"),
+        (terms[0] + terms[1], "the total variation term is missing: the total has three weighted terms, "
+                              "content, style and total variation"),
+        (terms[0] + terms[1] + t, "J_tv is not weighted: multiply it by tv_weight, as alpha and beta "
+                                  "weigh the other two costs"),
     ]
 
 
 # ------------------------------------------------------------------- train step
 
 _CALL = "train_step(image, problem, optimizer)"
-_APPLY = "optimizer.apply_gradients([(grad, image)])"
+_APPLY = "the optimizer's apply_gradients, which takes (gradient, variable) pairs"
 
 
 def check_train_step(train_step):
@@ -219,13 +237,13 @@ def _expect_one_optimizer_step(before, after, steps):
         if steps == 0:
             raise CheckFailed(f"the image did not change: apply the gradient to it with {_APPLY}")
         raise CheckFailed(
-            f"the optimizer ran but the image did not change: apply the gradient with "
-            f"respect to the image, {_APPLY}"
+            "the optimizer ran but the image did not change: apply the gradient with "
+            f"respect to the image to the image variable, with {_APPLY}"
         )
     if steps == 0:
         raise CheckFailed(
             f"the image changed but the optimizer was not used: apply the gradient with "
-            f"{_APPLY} instead of updating the image yourself"
+            f"{_APPLY}, instead of updating the image yourself"
         )
     if steps > 1:
         raise CheckFailed(
@@ -245,8 +263,8 @@ def _expect_cost_before_the_update(J, J_before, problem, after):
             f"computed in the tape, before the update ({J_before:.6g})"
         )
     raise CheckFailed(
-        f"{_CALL} returned {fmt(J)}, expected the total cost of the image, "
-        f"problem.costs(image)['total'] = {J_before:.6g}"
+        f"{_CALL} returned {fmt(J)}, expected the total cost of the image before the "
+        f"update, the 'total' entry of problem.costs, {J_before:.6g}"
     )
 
 
@@ -265,8 +283,8 @@ def _expect_a_step_downhill(before, after, grad):
     raise CheckFailed(
         "the image is not where one optimizer step on the gradient of the total cost "
         "takes it" + (" (the step even raised the total cost)" if slope > 0 else "")
-        + ": take grad = tape.gradient(J, image) with J = problem.costs(image)['total'], "
-        "and apply it once"
+        + ": take the gradient of the total cost with respect to the image, and apply it "
+        "once"
     )
 
 
@@ -297,3 +315,15 @@ def _check_train_step_graph(name, train_step):
             f"{_CALL} works eagerly but not inside a tf.function: update the image with "
             "optimizer.apply_gradients and image.assign, not by rebinding a Python name"
         )
+
+
+def mystery_run(content, style, steps):
+    """Notebook 05's "diagnose this run": the notebook's problem with one optimizer setting
+    broken. (Read this only after you have written your answer.)"""
+    from ..config import Config
+    from ..core.transfer import stylize
+
+    config = Config(max_dim=max(content.shape[1:3]), steps=steps, tv_weight=1e5,
+                    learning_rate=0.8, adam_epsilon=1e-7)  # each step moves every pixel by about 0.8
+    with quiet():
+        return stylize(content, style, config, progress=False)

@@ -41,7 +41,8 @@ def check_preserve_luminance(preserve_luminance):
             mistakes=_luminance_mistakes(result[0], content[0]), atol=_TOLERANCE,
             shape_hints={SHAPE[:3] + (1,): gray, SHAPE[:3]: gray, SHAPE[1:]: "keep the batch axis: (1, H, W, 3)"},
             diagnose=lambda got: (
-                "the pixels left [0, 1]: clip the RGB image, tf.clip_by_value(rgb, 0.0, 1.0)"
+                "the pixels left [0, 1]: converting back to RGB can overshoot; clip the RGB "
+                "image to [0, 1] (tf.clip_by_value)"
                 if got.min() < -_TOLERANCE or got.max() > 1 + _TOLERANCE else None
             ),
         )
@@ -69,7 +70,7 @@ def _luminance_mistakes(result, content):
         (_combine(yiq, content, result), f"luminance and chroma are swapped: this is the content's "
                                          f"Y with the result's colours; {_LUMA}"),
         (_combine(yiq, result, content, clip=False), "converting back from YIQ can leave [0, 1]: "
-                                                     "clip the RGB image, tf.clip_by_value(rgb, 0.0, 1.0)"),
+                                                     "clip the RGB image to [0, 1] (tf.clip_by_value)"),
         (_combine(hsv, result, content, channel=2), "HSV's V is max(R, G, B), not the luminance: use "
                                                     "YIQ, whose Y = 0.299 R + 0.587 G + 0.114 B"),
         (_combine(lab, result, content), "Lab's L is not the luminance the method keeps: use YIQ, "
@@ -83,9 +84,11 @@ def _luminance_mistakes(result, content):
 
 # ------------------------------------------------------------------- masked Gram
 
-_SQRT = ("a·mask weighs each position by m² (both factors of the Gram matrix carry it), which "
-         "is wrong where the mask is soft: multiply a by tf.sqrt(mask), so that each position counts m")
-_BY_MASS = "divide by the mask's total weight, tf.reduce_sum(mask): the mean over the masked positions"
+_SQRT = ("a·mask weighs each position by m² (both factors of the Gram matrix carry the weight), "
+         "which is wrong where the mask is soft: weigh a by a factor whose square is m, so that "
+         "each position counts m once in the product")
+_BY_MASS = ("divide by the mask's total weight, the sum of m over all positions, so that the result "
+            "is a mean over the masked positions")
 
 
 def check_masked_gram(masked_gram):
@@ -123,8 +126,8 @@ def _mask_mistakes(a, mask):
         (gram(m, n), _SQRT),
         (gram(np.sqrt(m), n), f"divided by the number of all positions, n_H n_W: {_BY_MASS}"),
         (gram(np.sqrt(m), 1.0), f"not divided: {_BY_MASS}"),
-        (gram(1.0, n), "the mask was ignored: weigh each position by the mask, a · tf.sqrt(mask), "
-                       f"and {_BY_MASS}"),
+        (gram(1.0, n), "the mask was ignored: weigh each position's activations so that it counts "
+                       f"m in the Gram matrix, and {_BY_MASS}"),
         (gram(np.sqrt(1 - m), (1 - m).sum()), "the mask is inverted: it weighs the positions outside "
                                               "the region; use mask, not 1 − mask"),
     ]

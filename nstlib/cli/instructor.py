@@ -58,6 +58,10 @@ def register(sub):
                    help="time limit for a whole notebook (default: 600)")
     p.add_argument("--cell-timeout", type=float, default=None, metavar="SECONDS",
                    help="time limit for each cell (default: none but --timeout)")
+    p.add_argument("--full", action="store_true",
+                   help="run the notebooks at the students' sizes (default: quick mode, NSTLIB_QUICK=1: "
+                        "small images and few steps, which the checks don't depend on, so that a notebook "
+                        "is graded in minutes)")
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
     p.set_defaults(func=run_grade)
 
@@ -104,6 +108,6 @@ def run_grade(args):
               file=sys.stderr, flush=True)
 
     reports = grade.grade(args.submissions, source_dir=args.source, timeout=args.timeout,
-                          cell_timeout=args.cell_timeout, progress=show)
+                          cell_timeout=args.cell_timeout, progress=show, quick=not args.full)
     print(grade.to_json(reports) if args.json else grade.format_table(reports))
     return 0

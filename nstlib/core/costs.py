@@ -113,11 +113,12 @@ def total_variation_cost(image):
     return tf.reduce_sum(tf.image.total_variation(tf.convert_to_tensor(image, tf.float32)))
 
 
-def total_cost(J_content, J_style, J_tv=0.0, alpha=10, beta=40, tv_weight=0.0):
+def total_cost(J_content, J_style, alpha=10, beta=40, J_tv=0.0, tv_weight=0.0):
     """J(G) = alpha * J_content(C, G) + beta * J_style(S, G) + tv_weight * J_tv(G).
 
-    Scalars (or scalar tensors) in, a scalar out. Taught in
-    notebooks/05_full_optimization.ipynb.
+    Scalars (or scalar tensors) in, a scalar out. The first four parameters are the
+    deeplearning.ai assignment's, in its order (``total_cost(J_content, J_style, 10, 40)``);
+    the smoothness term comes after them. Taught in notebooks/05_full_optimization.ipynb.
     """
     return alpha * J_content + beta * J_style + tv_weight * J_tv
 

@@ -120,7 +120,7 @@ def evaluate(spec, extractor, image, targets, weights):
                 targets["style"][r][n], a_G[n], mask, spec.style_loss, spec.normalization))
     J_style = tf.add_n(terms)
     J_tv = losses.tv_distance(image, spec.normalization)
-    J = costs.total_cost(J_content, J_style, J_tv, weights["alpha"], weights["beta"], weights["tv"])
+    J = costs.total_cost(J_content, J_style, weights["alpha"], weights["beta"], J_tv, weights["tv"])
     out = {"total": J, "content": J_content, "style": J_style, "tv": J_tv}
     if spec.temporal:
         out["temporal"] = losses.temporal_distance(image, targets["temporal"]["image"], targets["temporal"]["weights"])

@@ -191,25 +191,28 @@ def readme_block(proj: Project, stems) -> str:
     ])
 
 
-def exercises(nb) -> list[tuple[str, float]]:
-    """[(name, points)] of a notebook's graded cells, in order: check_NAME's points."""
+def exercises(nb) -> list[tuple[str, float, str]]:
+    """[(name, points, how)] of a notebook's graded cells, in order: check_NAME's points, how
+    "automatic" (a check cell) or "by hand" (a written answer, a markdown cell)."""
     out = []
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("grade") and meta.get("points"):
-            out.append((meta["grade_id"].removeprefix("check_"), meta["points"]))
+            how = "by hand" if cell.get("cell_type") == "markdown" else "automatic"
+            out.append((meta["grade_id"].removeprefix("check_"), meta["points"], how))
     return out
 
 
 def exercises_block(notebooks) -> str:
     """The README's table of exercises: {stem: notebook} in, the lines between the markers out."""
-    rows, total = [], 0
+    rows, totals = [], {"automatic": 0, "by hand": 0}
     for stem, nb in notebooks.items():
-        for name, points in exercises(nb):
-            rows.append(f"| `{stem}` | `{name}` | {points:g} |")
-            total += points
-    return "\n".join([EXERCISES_BEGIN, "| notebook | exercise | points |", "|---|---|---|", *rows,
-                      f"| | total | {total:g} |", EXERCISES_END])
+        for name, points, how in exercises(nb):
+            rows.append(f"| `{stem}` | `{name}` | {points:g} | {how} |")
+            totals[how] += points
+    total = " + ".join(f"{points:g} {how}" for how, points in totals.items())
+    return "\n".join([EXERCISES_BEGIN, "| notebook | exercise | points | graded |", "|---|---|---|---|", *rows,
+                      f"| | total | {sum(totals.values()):g} | {total} |", EXERCISES_END])
 
 
 def editions(root=None) -> dict[Path, str]:

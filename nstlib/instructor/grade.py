@@ -45,6 +45,7 @@ FAILED = "failed"
 NOT_RUN = "not run"
 MISSING = "check cell missing"
 TIMEOUT = "timeout"
+BY_HAND = "to grade by hand"  # a written answer (nbgrader's manually graded answer cell)
 
 
 @dataclass
@@ -68,6 +69,7 @@ class Report:
     total: float = 0.0
     max: float = 0.0
     error: str = ""  # a problem with the submission as a whole (unreadable, kernel died, ...)
+    by_hand: list[ExerciseResult] = field(default_factory=list)  # written answers: for the instructor
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -85,13 +87,20 @@ def _source_text(cell) -> str:
 
 
 def _graded_cells(source_nb) -> list[tuple[str, float]]:
-    """(grade_id, points) of the source's graded cells, in order."""
+    """(grade_id, points) of the source's automatically graded cells (code), in order."""
     graded = []
     for cell in source_nb.cells:
         info = _nbgrader(cell)
-        if info.get("grade") and info.get("grade_id"):
+        if info.get("grade") and info.get("grade_id") and cell.get("cell_type") == "code":
             graded.append((info["grade_id"], float(info.get("points") or 0)))
     return graded
+
+
+def _written_cells(source_nb) -> list[tuple[str, float]]:
+    """(grade_id, points) of the source's answers graded by hand (markdown answer cells)."""
+    return [(info["grade_id"], float(info.get("points") or 0)) for cell in source_nb.cells
+            for info in [_nbgrader(cell)]
+            if info.get("grade") and info.get("grade_id") and cell.get("cell_type") == "markdown"]
 
 
 def _restorable_cells(source_nb) -> dict:
@@ -151,7 +160,7 @@ def _fail_all(report: Report, graded, status: str, error: str) -> Report:
 
 
 def grade_one(path, source_nb, source_path: Path, timeout: float = 600,
-              cell_timeout: float | None = None) -> Report:
+              cell_timeout: float | None = None, quick: bool = True) -> Report:
     """Grade one submission against its already loaded source notebook."""
     graded = _graded_cells(source_nb)
     report = Report(file=str(path), source=str(source_path))
@@ -164,7 +173,8 @@ def grade_one(path, source_nb, source_path: Path, timeout: float = 600,
         message = f"not a readable notebook ({type(exc).__name__}: {exc})".splitlines()[0]
         return _fail_all(report, graded, NOT_RUN, message[:MAX_ERROR_CHARS])
     try:
-        result = execute(run_nb, kernel_name(source_nb), source_path.parent.resolve(), timeout, cell_timeout)
+        env = {"NSTLIB_QUICK": "1"} if quick else {}
+        result = execute(run_nb, kernel_name(source_nb), source_path.parent.resolve(), timeout, cell_timeout, env)
     except Exception as exc:  # e.g. no disk space for the temporary files
         return _fail_all(report, graded, NOT_RUN, f"could not run: {type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS])
     for grade_id, points in graded:
@@ -182,6 +192,7 @@ def grade_one(path, source_nb, source_path: Path, timeout: float = 600,
         report.exercises.append(ExerciseResult(grade_id, points, points if status == PASSED else 0.0, status, error))
     report.total = sum(e.earned for e in report.exercises)
     report.max = sum(e.points for e in report.exercises)
+    report.by_hand = [ExerciseResult(gid, pts, 0.0, BY_HAND) for gid, pts in _written_cells(source_nb)]
     if result.timed_out:
         report.error = f"time limit of {timeout:g} s reached; the kernel was stopped"
     elif result.error:
@@ -191,14 +202,18 @@ def grade_one(path, source_nb, source_path: Path, timeout: float = 600,
 
 def grade(submissions: Iterable, source_dir="notebooks", timeout: float = 600,
           cell_timeout: float | None = None,
-          progress: Callable[[Report], None] | None = None) -> list[Report]:
+          progress: Callable[[Report], None] | None = None, quick: bool = True) -> list[Report]:
     """Grade each submission; return one :class:`Report` per submission, in order.
 
     submissions: paths of students' notebooks; each is graded against the notebook of
     the same file name in `source_dir`. timeout: seconds allowed to the whole notebook
     once its kernel is up. cell_timeout: seconds allowed to each cell (None: no limit
     but `timeout`); a cell over it is interrupted and fails, the next cells still run.
-    progress: called with each report as soon as it is ready.
+    progress: called with each report as soon as it is ready. quick: run the notebooks in
+    quick mode (NSTLIB_QUICK=1: small images, few steps), so that a notebook whose
+    pictures take many minutes at the students' sizes is graded within `timeout`; the
+    checks and hidden tests don't depend on the sizes. The written answers are listed in
+    each report's ``by_hand``, for the instructor, and not counted in its total.
 
     Raises NSTError only for the instructor's mistakes (`source_dir` is not a folder);
     every problem with a submission goes in its report.
@@ -229,7 +244,7 @@ def grade(submissions: Iterable, source_dir="notebooks", timeout: float = 600,
             report = _fail_all(Report(file=str(path), source=str(source_path)), _graded_cells(source_nb),
                                NOT_RUN, "no such file")
         else:
-            report = grade_one(path, source_nb, source_path, timeout, cell_timeout)
+            report = grade_one(path, source_nb, source_path, timeout, cell_timeout, quick)
         reports.append(report)
         if progress is not None:
             progress(report)
@@ -255,6 +270,8 @@ def format_report(report: Report) -> str:
     if report.error:
         lines.append(f"  {'error':<{width}}  {'':>7}  {report.error}")
     lines.append(f"  {'total':<{width}}  {num(report.total) + '/' + num(report.max):>7}")
+    for e in report.by_hand:
+        lines.append(f"  {e.grade_id:<{width}}  {'?/' + num(e.points):>7}  {BY_HAND} (not in the total)")
     return "\n".join(lines)
 
 
@@ -264,5 +281,5 @@ def format_table(reports: list[Report]) -> str:
 
 
 def to_json(reports: list[Report]) -> str:
-    """The reports as a JSON list of objects (file, source, exercises, total, max, error)."""
+    """The reports as a JSON list of objects (file, source, exercises, total, max, error, by_hand)."""
     return json.dumps([asdict(r) for r in reports], indent=2)

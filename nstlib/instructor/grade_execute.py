@@ -113,13 +113,18 @@ def _outcome(events: list[dict], timed_out: bool, returncode, log: Path) -> Run:
     return Run(done=done, timed_out=timed_out, error=error[:MAX_ERROR_CHARS])
 
 
-def execute(run_nb, kernel_name: str, cwd: Path, timeout: float, cell_timeout: float | None) -> Run:
-    """Execute `run_nb` in a worker process and a fresh kernel within `timeout` seconds."""
+def execute(run_nb, kernel_name: str, cwd: Path, timeout: float, cell_timeout: float | None,
+            env: dict | None = None) -> Run:
+    """Execute `run_nb` in a worker process and a fresh kernel within `timeout` seconds.
+
+    env: variables to set for the kernel (e.g. NSTLIB_QUICK), beside the grader's own.
+    """
     with tempfile.TemporaryDirectory(prefix="nst-grade-") as tmp:
         tmp = Path(tmp)
         nb_path, progress, log = tmp / "run.ipynb", tmp / "progress.jsonl", tmp / "worker.log"
         nbformat.write(run_nb, nb_path)
-        env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), PYDEVD_DISABLE_FILE_VALIDATION="1")
+        env = dict(os.environ, **(env or {}), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+                   PYDEVD_DISABLE_FILE_VALIDATION="1")
         command = [sys.executable, "-m", WORKER_MODULE, str(nb_path), str(progress), kernel_name,
                    str(cwd), str(cell_timeout or 0)]
         with open(log, "wb") as log_file:

@@ -70,3 +70,21 @@ def test_schedules_says_when_the_baseline_lacks_the_reference_row(tmp_path):
     assert proc.returncode != 0
     assert f"{baseline} has no row fast; its rows: main (pick one with --reference)" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_notebooks_benchmark_prints_each_notebooks_time_and_slowest_cells(tmp_path, vgg_weights):
+    env = {**os.environ, "NSTLIB_QUICK": "1", "NSTLIB_MY_FUNCTIONS": str(tmp_path / "my_functions.py")}
+    out = subprocess.run([sys.executable, str(BENCHMARKS / "notebooks.py"), "03", "--save", str(tmp_path / "ran")],
+                         capture_output=True, text=True, env=env, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith(("AMD", "Intel", "unknown", "Apple")) or "cores" in lines[0]
+    assert "quick mode" in lines[1]
+    row = next(line for line in lines if line.startswith("| 03_content_cost |"))
+    seconds = float(row.split("|")[2])
+    assert 0 < seconds < 600 and "cell " in row and "FAILED" not in row
+    assert lines[-1].startswith("| all |")
+    assert (tmp_path / "ran" / "03_content_cost.ipynb").exists()
+    assert "content_cost" in (tmp_path / "my_functions.py").read_text()  # the run kept the exercise
+    bad = subprocess.run([sys.executable, str(BENCHMARKS / "notebooks.py"), "99"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "no notebook matches 99" in bad.stderr

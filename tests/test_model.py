@@ -102,3 +102,16 @@ def _reference(names, image):
     ref = keras.Model(full.input, [full.get_layer(n).output for n in names])
     outs = ref(keras.applications.vgg19.preprocess_input(image * 255.0))
     return dict(zip(names, outs))
+
+
+def test_auto_precision_can_be_forced_to_float32_for_measuring_the_laptop_path(monkeypatch):
+    from nstlib.core.vgg import bfloat16_is_fast, resolve_precision
+    from nstlib.errors import NSTError
+
+    monkeypatch.delenv("NSTLIB_AUTO_PRECISION", raising=False)
+    assert resolve_precision("auto") == ("bfloat16" if bfloat16_is_fast() else "float32")
+    monkeypatch.setenv("NSTLIB_AUTO_PRECISION", "float32")
+    assert resolve_precision("auto") == "float32" and resolve_precision("bfloat16") == "bfloat16"
+    monkeypatch.setenv("NSTLIB_AUTO_PRECISION", "half")
+    with pytest.raises(NSTError, match="NSTLIB_AUTO_PRECISION"):
+        resolve_precision("auto")

@@ -14,6 +14,7 @@ Taught in notebooks/01_transfer_learning.ipynb and notebooks/02_vgg_features.ipy
 """
 
 import functools
+import os
 import time
 
 import keras
@@ -49,9 +50,17 @@ def bfloat16_is_fast():
 
 
 def resolve_precision(precision):
-    """"auto" -> "bfloat16" where bfloat16_is_fast(), else "float32"."""
+    """"auto" -> "bfloat16" where bfloat16_is_fast(), else "float32".
+
+    NSTLIB_AUTO_PRECISION=float32 makes "auto" mean float32 on any CPU: a machine with
+    bfloat16 instructions then measures the float32 path most laptops take.
+    """
     check_choice("precision", precision, PRECISIONS)
     if precision == "auto":
+        forced = os.environ.get("NSTLIB_AUTO_PRECISION", "")
+        if forced:
+            check_choice("NSTLIB_AUTO_PRECISION", forced, ("float32", "bfloat16"))
+            return forced
         return "bfloat16" if bfloat16_is_fast() else "float32"
     return precision
 

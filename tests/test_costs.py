@@ -127,3 +127,24 @@ def test_reference_normalizations_by_hand():
     G1, G0 = tf.ones((2, 2)), tf.zeros((2, 2))
     assert float(losses.gram_distance(G1, G0, "course")) == pytest.approx(4 / 16)
     assert float(losses.gram_distance(G1, G0, "tf-tutorial")) == pytest.approx(1.0)
+
+
+def test_the_deeplearning_ai_assignments_own_tests_pass_on_the_package_costs():
+    # The seeds, inputs and expected values of the 2021 assignment's public tests
+    # (Deep Learning Specialization, course 4, week 4, "Art Generation with Neural Style Transfer").
+    tf.random.set_seed(1)
+    a_C = tf.random.normal([1, 1, 4, 4, 3], mean=1, stddev=4)[-1]  # its compute_content_cost takes [-1]
+    a_G = tf.random.normal([1, 1, 4, 4, 3], mean=1, stddev=4)[-1]
+    assert np.isclose(costs.content_cost(a_C, a_G), 7.0568767) and np.isclose(costs.content_cost(a_C, a_C), 0.0)
+    tf.random.set_seed(1)
+    A = tf.random.normal([3, 2 * 1], mean=1, stddev=4)
+    GA = costs.gram_matrix(A)
+    # the assignment's versions print 63.193256 and 63.1888 (TensorFlow versions draw these
+    # normals a little differently): a relative 1e-3 holds both
+    assert GA.shape == (3, 3) and np.allclose(GA[0, :], [63.193256, -26.729713, -7.732155], rtol=1e-3)
+    tf.random.set_seed(1)
+    a_S = tf.random.normal([1, 4, 4, 3], mean=1, stddev=4)
+    a_G = tf.random.normal([1, 4, 4, 3], mean=1, stddev=4)
+    assert np.isclose(costs.layer_style_cost(a_G, a_G), 0.0)
+    assert np.isclose(costs.layer_style_cost(a_S, a_G), 14.01649, rtol=1e-3)  # 14.0178 with TensorFlow 2.21
+    assert costs.total_cost(0.2, 0.8) == 34 and np.isclose(costs.total_cost(0.3, 0.5, 3, 8), 4.9)

@@ -72,6 +72,7 @@ def keep(name: str, fn, notebook: str) -> Path | None:
         blocks[name] = (notebook, f"# ==== {name} (notebook {notebook}), passed its check on {day}\n{source}")
         ordered = sorted(blocks.items(), key=lambda item: item[1][0])  # by notebook, stable
         text = HEADER + "".join("\n\n" + block for _, (_, block) in ordered)
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(text)
         tmp.replace(path)
@@ -94,10 +95,10 @@ def load(*names: str, fallbacks=None, quiet: bool = False) -> SimpleNamespace:
     Prints one line per function: whose it is and where it comes from. fallbacks:
     {name: function} (default: the exercises' package versions, :mod:`.exercises`).
     """
-    from .exercises import fallback
+    from .exercises import EXERCISES, fallback  # here: exercises.py imports this module
 
     path = module_path()
-    namespace = {name: fallback(name) for name in _exercise_names()}  # names the module may call
+    namespace = {name: fallback(name) for name in EXERCISES}  # names the module may call
     error = None
     if path.exists():
         try:
@@ -117,20 +118,9 @@ def load(*names: str, fallbacks=None, quiet: bool = False) -> SimpleNamespace:
         else:
             found[name] = (fallbacks or {}).get(name) or fallback(name)
             why = (f"{path} could not be imported ({error})" if error else
-                   f"not in {path} yet: run its exercise and check in notebook {_notebook(name)}")
+                   f"not in {path} yet: run its exercise and check in notebook {EXERCISES[name][0]}")
             line = f"⚠ {name}: the package's version ({why})"
         if not quiet:
             print(line)
     return SimpleNamespace(**found)
 
-
-def _exercise_names():
-    from .exercises import EXERCISES
-
-    return list(EXERCISES)
-
-
-def _notebook(name):
-    from .exercises import EXERCISES
-
-    return EXERCISES[name][0] if name in EXERCISES else "?"

@@ -7,8 +7,11 @@
 Each notebook runs top to bottom in a fresh kernel (nbclient), in notebooks/ as a student's
 would, the solutions in (the instructor's edition), one after the other, so that notebook
 05 paints with the functions 03 and 04 kept (in a my_functions.py of this run's own). The
-table gives each notebook's seconds (from its first cell's start to its last cell's end)
-and its five slowest cells; the first line says which machine, precision included.
+table gives each notebook's seconds (the sum of its cells' computing times), the same in
+probe steps (the seconds divided by one Adam step at 256 px, measured first in this run:
+what nstlib.core.timing.NOTEBOOK_STEPS records, from which each notebook's top states its
+time on the reader's machine), that estimate against the measured time, and its five
+slowest cells; the first line says which machine, precision included.
 """
 
 import argparse
@@ -21,6 +24,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from nstlib.core.timing import NOTEBOOK_STEPS, Probe
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 REPO = Path(__file__).resolve().parents[1]
@@ -71,16 +76,22 @@ def main(argv=None):
     os.environ.setdefault("NSTLIB_MY_FUNCTIONS", str(Path(tempfile.mkdtemp()) / "my_functions.py"))
     mode = "quick mode (NSTLIB_QUICK=1)" if os.environ.get("NSTLIB_QUICK") == "1" else "full mode"
     print(describe())
-    print(f"{mode}; each notebook in a fresh kernel, one after the other\n")
-    print("| notebook | seconds | minutes | five slowest cells (seconds: first line) |\n|---|---|---|---|")
+    step = Probe(256).step  # the unit of nstlib.core.timing.NOTEBOOK_STEPS, measured in this run
+    print(f"{mode}; each notebook in a fresh kernel, one after the other; a probe step "
+          f"(Adam, 256 px) takes {step:.3f} s here\n")
+    print("| notebook | seconds | minutes | probe steps | estimate | five slowest cells (seconds: first line) |\n"
+          "|---|---|---|---|---|---|")
     total = 0.0
     for path in paths:
         wall, computed, slowest, error = run(path, args.save)
         total += computed
+        number = path.name[:2]
+        estimate = NOTEBOOK_STEPS.get(number, 0) * step
+        estimate = f"{estimate:.0f} s ({estimate / computed - 1:+.0%})" if estimate and computed else "-"
         cells = "; ".join(f"{s:.0f} s: cell {i} `{line}`" for s, i, line in slowest if s >= 0.5)
-        print(f"| {path.stem} | {computed:.0f} | {computed / 60:.1f} | {cells}{' — FAILED: ' + error if error else ''} |",
-              flush=True)
-    print(f"| all | {total:.0f} | {total / 60:.1f} | |")
+        print(f"| {path.stem} | {computed:.0f} | {computed / 60:.1f} | {computed / step:.0f} | {estimate} | "
+              f"{cells}{' — FAILED: ' + error if error else ''} |", flush=True)
+    print(f"| all | {total:.0f} | {total / 60:.1f} | | | |")
 
 
 if __name__ == "__main__":

@@ -1,63 +1,10 @@
-"""The yardstick every schedule is judged by, whatever it optimizes (issue 14's definition).
-
-VGG-19 (Keras' own, float32, TensorFlow's gradient: nothing of nstlib's extractor) on
-``preprocess_input``'ed images at 512 px:
-
-- the style distance is the mean over block1_conv1 .. block5_conv1 of the mean squared
-  difference of the Gram matrices, each divided by C·H·W;
-- the style ratio is the result's style distance divided by the content image's (how far
-  the photo itself is from the painting's style): lower is more painted;
-- the content distance is the mean squared difference of the activations at block4_conv2
-  between the result and the content image: lower is more faithful.
+"""The yardstick every schedule is judged by: nstlib.core.yardstick (issue 14's definition),
+imported here under the name the benchmarks have always used.
 
     judge = Yardstick("astronaut", "hubble_deep_field")
     judge(result.best_image)   # {"style_ratio": ..., "content_distance": ...}
 """
 
-import keras
-import numpy as np
-import tensorflow as tf
+from nstlib.core.yardstick import Yardstick
 
-from nstlib import load_example
-from nstlib.io.images import resize, resize_to
-from nstlib.io.weights import find_weights
-
-STYLE = [f"block{i}_conv1" for i in range(1, 6)]
-CONTENT = "block4_conv2"
-
-
-def _gram(a):
-    _, h, w, c = a.shape
-    f = tf.reshape(a, (-1, c))
-    return tf.matmul(f, f, transpose_a=True) / (c * h * w)
-
-
-class Yardstick:
-    """The yardstick for one (content, style) pair, at `size` px."""
-
-    def __init__(self, content, style, size=512):
-        vgg = keras.applications.VGG19(include_top=False, weights=find_weights())
-        self.model = keras.Model(vgg.input, [vgg.get_layer(n).output for n in STYLE + [CONTENT]])
-        self.size = size
-        self.content = load_example(content, max_dim=size) if isinstance(content, str) else content
-        style = load_example(style, max_dim=size) if isinstance(style, str) else style
-        self.style_grams = self._features(style)[0]
-        grams, self.content_features = self._features(self.content)
-        self.content_style = self._style_distance(grams)
-
-    def _features(self, image):
-        outputs = self.model(keras.applications.vgg19.preprocess_input(tf.cast(image, tf.float32) * 255.0))
-        return [_gram(a) for a in outputs[:-1]], outputs[-1]
-
-    def _style_distance(self, grams):
-        return float(np.mean([np.mean((g - s).numpy() ** 2) for g, s in zip(grams, self.style_grams)]))
-
-    def __call__(self, image):
-        if max(image.shape[1:3]) != self.size:
-            image = resize(image, self.size)
-        image = resize_to(image, self.content.shape[1:3])
-        grams, features = self._features(image)
-        return {
-            "style_ratio": self._style_distance(grams) / self.content_style,
-            "content_distance": float(np.mean((features - self.content_features).numpy() ** 2)),
-        }
+__all__ = ["Yardstick"]

@@ -89,6 +89,14 @@ def test_every_notebook_of_both_editions_has_the_same_setup_cell():
     assert cells == {edition.setup_cell(PROJECT)}
 
 
+def test_the_setup_cell_shows_folded_to_its_title_in_colab_and_jupyterlab():
+    for path in SOURCES + STUDENT:
+        setup = next(c for c in read(path).cells if c.cell_type == "code")
+        assert setup.source.startswith("# @title "), f"{path.name}: Colab shows a form only with this first line"
+        assert setup.metadata.get("cellView") == "form", path.name  # Colab: the code hidden behind the title
+        assert setup.metadata.get("jupyter", {}).get("source_hidden") is True, path.name  # JupyterLab: folded
+
+
 def test_the_readme_lists_both_editions_colab_links():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for path in SOURCES:

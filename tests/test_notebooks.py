@@ -28,7 +28,7 @@ BADGE = (
     f"(https://colab.research.google.com/github/{PROJECT.github}/blob/v{PROJECT.version}/notebooks/{{name}}.ipynb)"
 )
 INSTALL_SPEC = f"nstlib @ git+{PROJECT.url}@v{PROJECT.version}"  # this release's tag
-CHECK_OUTPUT = "# NBVAL_CHECK_OUTPUT"
+
 SOLUTION = ("### BEGIN SOLUTION", "### END SOLUTION")
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
@@ -71,11 +71,17 @@ def test_valid_nbformat_v4_with_the_python3_kernel(path):
 
 @notebook
 def test_no_outputs_and_no_execution_counts(path):
-    # nbval compares the output of a `# NBVAL_CHECK_OUTPUT` cell only when the notebook stores
-    # one (with an execution count); the course stores none, so those cells must run cleanly.
+    # nbval compares a cell's output only when the notebook stores one (with an execution
+    # count); the course stores none, so nbval checks that every cell runs without an error.
     for cell in code_cells(read(path)):
         assert cell.execution_count is None, f"{path.name}: execution count in {cell.source[:60]!r}"
         assert not cell.outputs, f"{path.name}: stored output in {cell.source[:60]!r}: clear it"
+
+
+def test_no_nbval_output_marker_that_would_compare_nothing():
+    # `# NBVAL_CHECK_OUTPUT` compares nothing in a notebook without stored outputs (issue 26)
+    for path in NOTEBOOKS:
+        assert "NBVAL_CHECK_OUTPUT" not in path.read_text(encoding="utf-8"), path.name
 
 
 @notebook
@@ -204,9 +210,8 @@ def test_course_check_cells_call_nstlib_checks(path):
             lines = cell.source.splitlines()
             # the check returns what the notebook goes on with (the package's version for a
             # stub); graded, the hidden tests first make sure it is the student's
-            assert lines[0] == CHECK_OUTPUT
-            assert lines[1] == f"{name} = nstlib.checks.check_{name}({name})"
-            assert lines[2] == HIDDEN[0] and lines[3].startswith(f"nstlib.checks.finished({name})")
+            assert lines[0] == f"{name} = nstlib.checks.check_{name}({name})"
+            assert lines[1] == HIDDEN[0] and lines[2].startswith(f"nstlib.checks.finished({name})")
 
 
 FORMULAS = {  # issue 12: every formula of the course an exercise

@@ -57,3 +57,27 @@ def test_a_picture_that_is_not_square_is_estimated_by_its_pixels():
     assert probe.seconds(100, 512, image=portrait) == pytest.approx(50 * 4 * 200 / 300)
     assert probe.seconds(10, 512, optimizer="lbfgs", image=bridge) > probe.seconds(10, 512, image=bridge)
     assert "100 steps at 512 px: about 2.2 min here" in probe.describe(100, 512, image=portrait)  # 133 s
+
+
+def test_a_steps_fixed_part_does_not_shrink_with_the_pixels():
+    probe = _Measured(step=0.5)
+    probe.fixed = 0.1  # of the 0.5 s at 256 px, 0.1 s whatever the size
+    assert probe.step_seconds(256 * 256) == pytest.approx(0.5)
+    assert probe.step_seconds(128 * 128) == pytest.approx(0.1 + 0.4 / 4)
+    assert probe.seconds(100, size=128) == pytest.approx(100 * 0.2)  # not 100 * 0.5 / 4
+    assert probe.seconds(100, size=512) == pytest.approx(100 * (0.1 + 0.4 * 4))
+
+
+def test_the_notebooks_top_line_scales_its_measured_steps_by_this_machines_step(monkeypatch):
+    probe = _Measured(step=0.5)
+    monkeypatch.setitem(timing.NOTEBOOK_STEPS, "06", 600)
+    assert probe.notebook_seconds("06") == pytest.approx(300)
+    assert _Measured(step=1.0, size=128).notebook_seconds("06") == pytest.approx(600 * 4)  # 4 x the pixels at 256
+
+
+def test_every_course_notebook_has_its_measured_steps():
+    from pathlib import Path
+
+    notebooks = sorted(p.name[:2] for p in (Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(timing.NOTEBOOK_STEPS) == notebooks
+    assert all(steps > 0 for steps in timing.NOTEBOOK_STEPS.values()), "run benchmarks/notebooks.py"

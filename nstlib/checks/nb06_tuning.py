@@ -3,8 +3,8 @@
 Not a function this time but a choice of settings: ``check_tuning(settings)`` runs a short
 style transfer with them (the ``fast`` preset changed by ``settings``: L-BFGS from the
 content, :data:`STEPS` iterations at :data:`SIZE` px, float32) on notebook 06's pair and
-measures the result with the project's yardstick (``benchmarks/yardstick.py``, issue 14),
-re-implemented in :func:`measure` so that the package does not import ``benchmarks/``:
+measures the result with the project's yardstick (:mod:`nstlib.core.yardstick`, issue 14),
+the one the benchmarks use:
 
 - the **content distance**: the mean squared difference of Keras' VGG-19 activations at
   ``block4_conv2`` between the result and the photo (lower: more faithful);
@@ -21,9 +21,6 @@ mode and in full mode alike.
 
 import numbers
 
-import numpy as np
-import tensorflow as tf
-
 from ..errors import NSTError
 from .harness import CheckFailed, quiet, run_student
 
@@ -36,8 +33,6 @@ NUMBERS = ("alpha", "beta", "tv_weight")
 LAYERS = ("style_layers", "content_layers")
 ALLOWED = NUMBERS + LAYERS
 
-_YARDSTICK_STYLE = tuple(f"block{i}_conv1" for i in range(1, 6))
-_YARDSTICK_CONTENT = "block4_conv2"
 _cache = {}
 
 
@@ -75,39 +70,12 @@ def _config(settings):
 
 
 def _yardstick():
-    """Keras' own VGG-19 (as benchmarks/yardstick.py), and the pair's targets; built once."""
-    if "model" not in _cache:
-        import keras
+    """The yardstick (nstlib.core.yardstick) for notebook 06's pair at SIZE px; built once."""
+    if "judge" not in _cache:
+        from ..core.yardstick import Yardstick
 
-        from ..io.examples import load_example
-        from ..io.weights import find_weights
-
-        vgg = keras.applications.VGG19(include_top=False, weights=find_weights())
-        model = keras.Model(vgg.input, [vgg.get_layer(n).output for n in _YARDSTICK_STYLE + (_YARDSTICK_CONTENT,)])
-        preprocess = keras.applications.vgg19.preprocess_input
-
-        def features(image):
-            outputs = model(preprocess(tf.cast(image, tf.float32) * 255.0))
-            return [_gram(a) for a in outputs[:-1]], outputs[-1]
-
-        content = load_example(CONTENT, max_dim=SIZE)
-        style = load_example(STYLE, max_dim=SIZE)
-        style_grams = features(style)[0]
-        content_grams, content_features = features(content)
-        _cache.update(model=features, content=content, style=style, style_grams=style_grams,
-                      content_features=content_features)
-        _cache["photo_style"] = _style_distance(content_grams, style_grams)
-    return _cache
-
-
-def _gram(a):
-    _, h, w, c = a.shape
-    f = tf.reshape(a, (-1, c))
-    return tf.matmul(f, f, transpose_a=True) / (c * h * w)
-
-
-def _style_distance(grams, targets):
-    return float(np.mean([np.mean((g - s).numpy() ** 2) for g, s in zip(grams, targets)]))
+        _cache["judge"] = Yardstick(CONTENT, STYLE, size=SIZE)
+    return _cache["judge"]
 
 
 def measure(settings):
@@ -118,15 +86,11 @@ def measure(settings):
     config = _config(settings)
     with quiet():
         judge = _yardstick()
-        result = stylize(judge["content"], judge["style"], config, progress=False)
+        result = stylize(judge.content, STYLE, config, progress=False)
         if result.diverged:
             raise CheckFailed(f"the run did not finish: {result.message}")
-        grams, features = judge["model"](result.best_image)
-    return {
-        "content_distance": float(np.mean((features - judge["content_features"]).numpy() ** 2)),
-        "style_ratio": _style_distance(grams, judge["style_grams"]) / judge["photo_style"],
-        "config": config,
-    }
+        measured = judge(result.best_image)
+    return {**measured, "config": config}
 
 
 def _over(value, target):

@@ -19,7 +19,7 @@ import time
 
 import tensorflow as tf
 
-from ..config import DEFAULT_CONTENT, DEFAULT_STYLE, LAYER_NAMES, Config
+from ..config import DEFAULT_CONTENT, DEFAULT_STYLE, LAYER_NAMES, QUICK, Config
 from ..io.sources import as_image
 from .adam import AdamState
 from .loop import adam_step, traced_value_and_grad
@@ -27,6 +27,12 @@ from .problem import StyleTransfer
 from .schedule import plan
 
 LBFGS_EVALUATIONS = 1.1  # cost evaluations per L-BFGS iteration, measured on the course's pairs
+
+# Each notebook's computing at the students' sizes, counted in probe steps (the default
+# Config's Adam step at 256 px): the notebook's seconds divided by that step's seconds, both
+# measured in one run by benchmarks/notebooks.py (its "probe steps" column; README, "Time
+# per notebook"). A machine twice as fast per step runs the notebook about twice as fast.
+NOTEBOOK_STEPS = {"01": 109, "02": 587, "03": 13, "04": 378, "05": 1027, "06": 417, "07": 1000}
 VGG19_CHANNELS = (64, 128, 256, 512, 512)  # the convolutions' output channels in blocks 1-5
 
 
@@ -67,12 +73,28 @@ def measure_step(config, content=DEFAULT_CONTENT, style=DEFAULT_STYLE, steps=3):
 
 
 class Probe:
-    """A step measured at one size (default pair), and estimates for other runs from it."""
+    """A step measured at one size (default pair), and estimates for other runs from it.
+
+    step: the median seconds of a step at `size` px; fixed: the part of it that does not
+    grow with the pixels (Python, the optimizer's bookkeeping), from a second measurement
+    at half the size, so that a smaller picture is not predicted too fast.
+    """
+
+    fixed = 0.0
 
     def __init__(self, size=256, config=None):
         self.config = (config or Config()).replace(max_dim=size)
         self.size = size
         self.step, self.pixels = measure_step(self.config)
+        half = size // 2
+        if half >= 64:  # smaller, VGG-19's deepest layers have hardly a pixel left
+            half_step, half_pixels = measure_step(self.config.replace(max_dim=half))
+            per_pixel = max(self.step - half_step, 0.0) / max(self.pixels - half_pixels, 1)
+            self.fixed = min(max(self.step - per_pixel * self.pixels, 0.0), half_step)
+
+    def step_seconds(self, pixels):
+        """A step's seconds on a picture of `pixels` pixels: a fixed part and one that grows with them."""
+        return self.fixed + (self.step - self.fixed) * pixels / self.pixels
 
     def seconds(self, steps, size=None, runs=1, optimizer="adam", image=None, layers=None):
         """The estimated seconds of `runs` runs of `steps` steps at `size` (its longest side).
@@ -82,7 +104,7 @@ class Probe:
         run per layer, each through VGG-19 up to that layer only.
         """
         size = size or self.size
-        per_step = self.step * (size * size * _square_share(image)) / self.pixels
+        per_step = self.step_seconds(size * size * _square_share(image))
         if layers:
             side = self.size  # the shares barely depend on the size; the probe's own is at hand
             full = forward_flops(max(self.config.layer_names, key=LAYER_NAMES.index), side, side)
@@ -112,6 +134,20 @@ class Probe:
     def say(self, steps, size=None, runs=1, optimizer="adam", image=None, what="This cell", layers=None):
         """Print describe(): a long cell's estimate, before it runs."""
         print(f"{what}: {self.describe(steps, size, runs, optimizer, image, layers)}.")
+
+    def notebook_seconds(self, number):
+        """The estimated computing seconds of notebook `number` ("05") at the students' sizes."""
+        return NOTEBOOK_STEPS[number] * self.step_seconds(256 * 256)  # in steps at 256 x 256 px
+
+    def say_notebook(self, number):
+        """Print, at a notebook's top, how long it computes here at the students' sizes."""
+        took = format_seconds(self.notebook_seconds(number))
+        where = "this GPU" if tf.config.list_physical_devices("GPU") else "this machine's CPU"
+        line = (f"This notebook computes for about {took} on {where} at the students' sizes, all cells "
+                f"together (measured here: a step at {self.size} px takes {self.step:.2f} s).")
+        if QUICK:
+            line += " Quick mode (NSTLIB_QUICK=1): smaller pictures, much less."
+        print(line)
 
 
 def _square_share(image):

@@ -4,7 +4,8 @@ Everything that points at the repository is made here from two places: the addre
 pyproject.toml's ``[project.urls]`` (Repository) and the version in ``nstlib/__init__.py``
 (``__version__``, which pyproject.toml reads too). For every notebook of ``notebooks/``:
 
-- its first code cell becomes :func:`setup_cell`, the same in every notebook: on Colab it
+- its first code cell becomes :func:`setup_cell`, the same in every notebook, shown folded
+  to its title (:data:`SETUP_METADATA`): on Colab it
   installs ``nstlib @ git+<address>@v<version>`` (this release's tag), says in one line
   what failed if that fails, and turns on Colab's widget manager; anywhere else it only
   imports nstlib and :func:`nstlib.io.output.download`;
@@ -37,6 +38,9 @@ from .release import NOTEBOOK_GLOB, release_notebook
 
 INSTRUCTOR, STUDENT = "notebooks", "student"
 COLAB_METADATA = {"accelerator": "GPU", "colab": {"gpuType": "T4", "provenance": []}}
+# the setup cell shows as its one-line title: a form in Colab (with its "# @title" line), its
+# input collapsed in JupyterLab; a click shows the code
+SETUP_METADATA = {"cellView": "form", "jupyter": {"source_hidden": True}}
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 BADGE_RE = re.compile(r"^\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)[ \t]*$", re.M)
 README_BEGIN = "<!-- begin: made by `nst release --student` (nstlib/instructor/edition.py) -->"
@@ -46,6 +50,7 @@ EXERCISES_BEGIN = "<!-- begin exercises: made by `nst release --student` from th
 EXERCISES_END = "<!-- end exercises -->"
 
 SETUP_CELL = '''\
+# @title Setup: run this cell first {{ display-mode: "form" }}
 # Setup, the same in every notebook (made by `nst release --student`). On Colab it installs
 # nstlib {version}, the course's package, and turns on the widgets; elsewhere it only imports nstlib.
 import sys
@@ -148,7 +153,8 @@ def _set_badge(cell, line: str, where: str):
 
 def _is_setup_cell(source: str) -> bool:
     """A setup cell, this module's or an older one (the Colab guard and a pip install)."""
-    return source.startswith(SETUP_CELL.split("\n", 1)[0]) or ("google.colab" in source and "pip" in source)
+    return any(source.startswith(line) for line in SETUP_CELL.split("\n", 2)[:2]) or (
+        "google.colab" in source and "pip" in source)
 
 
 def apply(nb, proj: Project, folder: str, stem: str):
@@ -159,11 +165,14 @@ def apply(nb, proj: Project, folder: str, stem: str):
     _set_badge(nb.cells[0], badge(proj, folder, stem), where)
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     if code and _is_setup_cell(code[0].source):
-        code[0].source = setup_cell(proj)
-        code[0].outputs, code[0].execution_count = [], None
+        setup = code[0]
+        setup.source = setup_cell(proj)
+        setup.outputs, setup.execution_count = [], None
     else:  # a lesson's own first code cell is kept: the setup cell goes before it
         at = nb.cells.index(code[0]) if code else len(nb.cells)
-        nb.cells.insert(at, nbformat.v4.new_code_cell(setup_cell(proj)))
+        setup = nbformat.v4.new_code_cell(setup_cell(proj))
+        nb.cells.insert(at, setup)
+    setup.metadata.update(SETUP_METADATA)
     for key, value in COLAB_METADATA.items():
         nb.metadata[key] = value
     return nb

@@ -184,14 +184,31 @@ def _cell(page, text):
     return cell
 
 
+def _setup_cell(page):
+    """The notebook's first cell, the setup: folded to its title, as a student first sees it."""
+    cell = page.locator(".jp-Notebook .jp-CodeCell").first
+    cell.wait_for(state="visible", timeout=90_000)  # the notebook may still be loading
+    placeholder = cell.locator(".jp-InputPlaceholder")
+    assert placeholder.is_visible(), "the setup cell's source should be hidden (folded to its title)"
+    assert "Setup" in placeholder.inner_text(), placeholder.inner_text()
+    return cell
+
+
+def _prompt(cell):
+    """The cell's input prompt: its own, or the placeholder's when the source is hidden."""
+    prompts = cell.locator(".jp-InputPrompt")
+    return next((prompts.nth(i) for i in range(prompts.count()) if prompts.nth(i).is_visible()),
+                prompts.first)
+
+
 def _prompt_number(cell):
-    m = re.search(r"\[(\d+)\]", cell.locator(".jp-InputPrompt").inner_text())
+    m = re.search(r"\[(\d+)\]", cell.locator(".jp-InputArea .jp-InputPrompt").text_content())
     return int(m.group(1)) if m else None
 
 
 def _queued(cell):
     """True once the cell is running or has run: its prompt shows [*] or a number."""
-    prompt = cell.locator(".jp-InputPrompt").inner_text()
+    prompt = cell.locator(".jp-InputArea .jp-InputPrompt").text_content()
     return "*" in prompt or _prompt_number(cell) is not None
 
 
@@ -203,7 +220,11 @@ def _run_cell(page, cell, timeout=120):
     shows [*] is never run twice.
     """
     for _attempt in range(3):
-        cell.locator(".jp-InputArea-editor").click()
+        editor = cell.locator(".jp-InputArea-editor")
+        if editor.is_visible():
+            editor.click()
+        else:  # a folded cell: select it by its prompt; Ctrl+Enter runs it from command mode
+            _prompt(cell).click()
         page.keyboard.press("Control+Enter")
         pressed = time.monotonic()
         while not _queued(cell) and time.monotonic() - pressed < 10:
@@ -251,12 +272,13 @@ def _drive_the_studio(lab, page):
     base, token, root = lab
     t0 = time.monotonic()
     page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
-    _cell(page, "google.colab")  # loaded
+    setup = _setup_cell(page)  # loaded
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
 
     # the notebook's own cells: setup, imports and sizes, the probe (the panel's cell says its time), the images,
     # the panel
-    for marker in ("google.colab", "SIZE = quick(", "probe = Probe(", "CONTENT, STYLE ="):
+    _run_cell(page, setup)
+    for marker in ("SIZE = quick(", "probe = Probe(", "CONTENT, STYLE ="):
         _run_cell(page, _cell(page, marker))
     panel_cell = _cell(page, "nstlib.studio.Studio(")
     _run_cell(page, panel_cell)

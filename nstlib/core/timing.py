@@ -32,7 +32,7 @@ LBFGS_EVALUATIONS = 1.1  # cost evaluations per L-BFGS iteration, measured on th
 # Config's Adam step at 256 px): the notebook's seconds divided by that step's seconds, both
 # measured in one run by benchmarks/notebooks.py (its "probe steps" column; README, "Time
 # per notebook"). A machine twice as fast per step runs the notebook about twice as fast.
-NOTEBOOK_STEPS = {"01": 109, "02": 587, "03": 13, "04": 378, "05": 1027, "06": 417, "07": 1000}
+NOTEBOOK_STEPS = {"01": 140, "02": 736, "03": 20, "04": 463, "05": 923, "06": 430, "07": 814}
 VGG19_CHANNELS = (64, 128, 256, 512, 512)  # the convolutions' output channels in blocks 1-5
 
 

@@ -95,6 +95,8 @@ class Config:
     init: str = _setting("content", "the starting image: content, noise (content plus noise) or style", choices=INITS)
     noise_ratio: float = _setting(0.6, "with --init noise: the share of noise")
     max_dim: int = _setting(512, "the longest side of the images, in pixels", flag="--size")
+    style_scale: float = _setting(1.0, "the style image's size relative to the output's: 0.5 paints "
+                                  "larger strokes, 2 smaller ones (its longest side is size × this)")
     # coarse to fine (nstlib.core.schedule): coarse_steps at min_size, min_size * scale_factor, ...
     min_size: int = _setting(0, "coarse to fine: the first size, in pixels (0: one size, max_dim)")
     scale_factor: float = _setting(2.0, "coarse to fine: each size is this many times the last")
@@ -152,6 +154,7 @@ class Config:
         if 0 < self.min_size < MIN_SIDE:
             raise NSTError(f"min_size must be 0 (one size) or at least {MIN_SIDE} pixels, not {self.min_size}.")
         _number("scale_factor", self.scale_factor, low=1.1, high=4.0)
+        _number("style_scale", self.style_scale, low=0.1, high=4.0)
         _integer("coarse_steps", self.coarse_steps, low=1)
         _number("time_budget", self.time_budget, low=0.0)
         _integer("seed", self.seed, low=0)

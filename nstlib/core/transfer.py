@@ -105,7 +105,8 @@ def run_stages(content, style, config, stages, *, callback=None, callback_every=
 def _one_stage(content, style, config, previous, init_image, state, resume, problem, callbacks):
     """One size: the images at that size, the problem, the start (previous: the last
     size's result, upsampled), the loop."""
-    content, style, outside = stage_images(content, style, problem.get("outside_style"), config.max_dim)
+    content, style, outside = stage_images(content, style, problem.get("outside_style"), config.max_dim,
+                                             config.style_scale)
     transfer = StyleTransfer(content, style, config, problem.get("extractor"), outside_style=outside,
                              style_weights=problem.get("style_weights"), mask=problem.get("mask"),
                              previous=problem.get("previous"))

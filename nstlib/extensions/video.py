@@ -40,7 +40,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
-from ..config import Config, check_choice
+from ..config import MIN_SIDE, Config, check_choice
 from ..core.problem import initial_image
 from ..core.transfer import stylize
 from ..core.vgg import cached_extractor
@@ -87,7 +87,7 @@ def stylize_video(frames, style, config=None, method=None, *, warm_start=None, t
     config = (config or Config()).replace(**overrides)
     method = _method(method, warm_start)
     frames = _frames(frames, config.max_dim)
-    style = as_image(style, config.max_dim)
+    style = as_image(style, max(MIN_SIDE, round(config.max_dim * config.style_scale)))  # loaded once
     outputs = [tf.convert_to_tensor(f, tf.float32) for f in done]
     if len(outputs) > len(frames):
         raise NSTError(f"{len(outputs)} frames are done but the clip has {len(frames)}: is it the same clip?")

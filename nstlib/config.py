@@ -48,6 +48,18 @@ STYLE_LOSSES = ("gram", "w2")
 OPTIMIZERS = ("adam", "lbfgs")
 INITS = ("content", "noise", "style")
 
+# `nst video`'s methods (nstlib.extensions.video) and the temporal cost's default weight.
+VIDEO_METHODS = ("flow", "warm", "independent")
+# The temporal cost's weight when neither the call nor the config gives one, for Config()'s
+# costs (alpha 10, beta 1e-3, course normalization: a total of about 1e7, against a
+# temporal cost of about 1e-3). Measured with benchmarks/video.py's clips (96 px, 6
+# frames, 30 steps), the warping error as a share of warm starts' (known-motion clip,
+# real clip) and the style cost as a share of independent frames' (known-motion clip):
+# 1e9: 0.13, 0.42, 0.74; 3e9: 0.09, 0.25, 0.91; 1e10: 0.08, 0.14, 1.16. 3e9 is the
+# strongest that keeps the frames as painted as independent ones. Other alphas, betas
+# or normalizations need it scaled with their costs.
+TEMPORAL_WEIGHT = 3.0e9
+
 # The default pair of `nst stylize` and the studio: both ship with scikit-image, so they
 # work offline everywhere. The Hubble Deep Field is a nod to the seed project's Interstellar.
 DEFAULT_CONTENT = "astronaut"

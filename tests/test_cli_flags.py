@@ -9,7 +9,7 @@ from PIL import Image
 
 import nstlib
 from nstlib import cli
-from nstlib.cli.flags import GROUPS, config_changes
+from nstlib.cli.flags import GROUPS, config_changes, flag_of
 from nstlib.config import Config
 
 FAST = ["--size", "64", "--steps", "4", "--quiet"]
@@ -122,3 +122,35 @@ def test_save_every_numbers_the_pictures_and_never_overwrites(vgg_weights, tmp_p
     assert "Saved 2 pictures along the way" in stdout
     first, last = (np.asarray(Image.open(tmp_path / n), np.float32) for n in ("a-step00002-1.png", "a-step00004.png"))
     assert np.abs(first - last).mean() > 0  # the run's pictures, as it goes
+
+
+def _settings_flags(command):
+    """The option strings of a command's --preset and Config groups."""
+    parser = cli.build_parser()._subparsers._group_actions[0].choices[command]
+    titles = {"preset", *GROUPS}
+    return {o for g in parser._action_groups if g.title in titles for a in g._group_actions for o in a.option_strings}
+
+
+def test_video_takes_the_settings_flags_of_stylize():
+    from nstlib.cli.video import NOT_FOR_VIDEO
+
+    stylize_flags, video_flags = _settings_flags("stylize"), _settings_flags("video")
+    assert "--preset" in video_flags and "--content-weight" in video_flags and "--style-scale" in video_flags
+    fields = {f.name: f for f in dataclasses.fields(Config)}
+    not_for_video = {flag_of(fields[n]) for n in NOT_FOR_VIDEO} | {"--no-detail", "--no-warm-start", "--sizes"}
+    assert video_flags == (stylize_flags - not_for_video) | {"--temporal-weight"}
+    assert "default: fast" in " ".join(help_of("video").split())
+
+
+def test_video_starts_from_the_fast_preset_as_stylize_does():
+    from nstlib.cli.video import _config
+    from nstlib.config import TEMPORAL_WEIGHT
+    from nstlib.extensions.presets import PRESETS
+
+    parse = cli.build_parser().parse_args
+    config = _config(parse(["video", "in.gif", "out.gif"]), "flow")
+    assert config == PRESETS["fast"].replace(temporal_weight=TEMPORAL_WEIGHT)
+    config = _config(parse(["video", "in.gif", "out.gif", "--preset", "plain", "--temporal-weight", "0", "--size", "96"]),
+                     "flow")
+    assert config == PRESETS["plain"].replace(temporal_weight=0.0, max_dim=96)
+    assert _config(parse(["video", "in.gif", "out.gif", "--preset", "high"]), "warm").min_size == 0  # one size a frame

@@ -5,7 +5,9 @@
 
 Every Config field is a flag (nstlib.cli.flags). A run stopped by Ctrl-C or `kill` saves
 the best image so far (status 130); with --checkpoint-every it also keeps its state, and
---resume continues it.
+--resume continues it with everything it had (nstlib.io.checkpoint: the settings, the
+mask, the outside style, the blend weights; here also the images, the output and
+--save-every).
 """
 
 import os
@@ -90,7 +92,7 @@ def _plan(args):
         extra = resume.extra
         config = resume.config.replace(**changes)
         out = Path(args.output or extra["output"])
-        return (config, extra["content"], extra["styles"], extra.get("style_weights"), out,
+        return (config, extra["content"], extra["styles"], weights, out,  # weights None: the checkpoint's
                 Path(args.resume), resume, steps, sizes)
     styles = args.style or [DEFAULT_STYLE]
     config = settings_config(args, changes)
@@ -161,9 +163,10 @@ def run(args):
     if not args.quiet and not sizes:  # the probe's traced step is the run's: it costs a few steps
         print(announce(config, content), flush=True)
     every = args.checkpoint_every or (resume.extra.get("every") if resume else None)
+    save_every = args.save_every or (resume.extra.get("save_every") if resume else None)
     recorder = _recorder(args, config)
     style = styles[0] if len(styles) == 1 else list(styles)
-    pictures = SaveEvery(out, args.save_every, args.overwrite) if args.save_every else None
+    pictures = SaveEvery(out, save_every, args.overwrite) if save_every else None
     options = dict(progress=not args.quiet, style_weights=weights, mask=args.mask, init_image=args.init_image,
                    outside_style=args.outside_style, callbacks=[pictures] if pictures else [])
     if recorder is not None:
@@ -179,8 +182,9 @@ def run(args):
     else:
         from ..core.transfer import stylize
 
-        extra = {"content": str(content), "styles": [str(s) for s in styles], "style_weights": weights,
-                 "output": str(out), "every": every}
+        # the checkpoint keeps the config, the mask, the outside style and the weights; these, the CLI's
+        extra = {"content": str(content), "styles": [str(s) for s in styles], "output": str(out), "every": every,
+                 "save_every": save_every, "preset": resume.extra.get("preset") if resume else args.preset or DEFAULT}
         saver = [Checkpointer(ckpt, every, extra)] if ckpt is not None else []
         options["callbacks"] = saver + options["callbacks"]
         result = stylize(content, style, config, resume=resume, **options)

@@ -114,9 +114,11 @@ class Checkpointer(Callback):
 
     def save(self, run):
         state = {} if run.state is None else {k: np.asarray(v) for k, v in run.state._asdict().items()}
+        inputs = getattr(run.problem, "inputs", {})  # StyleTransfer's mask, outside style, blend weights
         save_checkpoint(self.path, Checkpoint(
             image=np.asarray(run.image), best_image=np.asarray(run.best_image), best_cost=run.best_cost,
             best_step=run.best_step, history=run.history, config=run.config, state=state, extra=self.extra,
+            **{k: None if v is None else (v if k == "style_weights" else np.asarray(v)) for k, v in inputs.items()},
         ))
 
 

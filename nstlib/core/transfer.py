@@ -45,7 +45,8 @@ def stylize(content, style, config=None, *, style_weights=None, mask=None, outsi
       callback objects (nstlib.core.callbacks).
     - checkpoint: a path where the run's state is saved every checkpoint_every steps and
       when it ends early; resume: a checkpoint (or its path) to continue from, whose
-      Config is used when config is None (see nstlib.io.checkpoint). One size only.
+      Config is used when config is None, and whose mask, outside style and style weights
+      when those are not given (see nstlib.io.checkpoint). One size only.
     - extractor: the feature extractor (default: VGG-19, built once per settings).
     - state: an AdamState to continue from (a coarse-to-fine ladder's warm start).
     - previous: a video frame's temporal target, (the previous stylized frame warped
@@ -53,6 +54,10 @@ def stylize(content, style, config=None, *, style_weights=None, mask=None, outsi
     """
     if resume is not None and not isinstance(resume, Checkpoint):
         resume = load_checkpoint(resume)
+    if resume is not None:  # what the checkpoint kept, unless given again
+        mask = resume.mask if mask is None else mask
+        outside_style = resume.outside_style if outside_style is None else outside_style
+        style_weights = resume.style_weights if style_weights is None else style_weights
     config = config or (resume.config if resume is not None else Config())
     config = config.replace(**overrides) if overrides else config
     stages = plan(config)

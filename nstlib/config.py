@@ -48,6 +48,18 @@ STYLE_LOSSES = ("gram", "w2")
 OPTIMIZERS = ("adam", "lbfgs")
 INITS = ("content", "noise", "style")
 
+# `nst video`'s methods (nstlib.extensions.video) and the temporal cost's default weight.
+VIDEO_METHODS = ("flow", "warm", "independent")
+# The temporal cost's weight when neither the call nor the config gives one, for Config()'s
+# costs (alpha 10, beta 1e-3, course normalization: a total of about 1e7, against a
+# temporal cost of about 1e-3). Measured with benchmarks/video.py's clips (96 px, 6
+# frames, 30 steps), the warping error as a share of warm starts' (known-motion clip,
+# real clip) and the style cost as a share of independent frames' (known-motion clip):
+# 1e9: 0.13, 0.42, 0.74; 3e9: 0.09, 0.25, 0.91; 1e10: 0.08, 0.14, 1.16. 3e9 is the
+# strongest that keeps the frames as painted as independent ones. Other alphas, betas
+# or normalizations need it scaled with their costs.
+TEMPORAL_WEIGHT = 3.0e9
+
 # The default pair of `nst stylize` and the studio: both ship with scikit-image, so they
 # work offline everywhere. The Hubble Deep Field is a nod to the seed project's Interstellar.
 DEFAULT_CONTENT = "astronaut"
@@ -95,6 +107,8 @@ class Config:
     init: str = _setting("content", "the starting image: content, noise (content plus noise) or style", choices=INITS)
     noise_ratio: float = _setting(0.6, "with --init noise: the share of noise")
     max_dim: int = _setting(512, "the longest side of the images, in pixels", flag="--size")
+    style_scale: float = _setting(1.0, "the style image's size relative to the output's: 0.5 paints "
+                                  "larger strokes, 2 smaller ones (its longest side is size × this)")
     # coarse to fine (nstlib.core.schedule): coarse_steps at min_size, min_size * scale_factor, ...
     min_size: int = _setting(0, "coarse to fine: the first size, in pixels (0: one size, max_dim)")
     scale_factor: float = _setting(2.0, "coarse to fine: each size is this many times the last")
@@ -152,6 +166,7 @@ class Config:
         if 0 < self.min_size < MIN_SIDE:
             raise NSTError(f"min_size must be 0 (one size) or at least {MIN_SIDE} pixels, not {self.min_size}.")
         _number("scale_factor", self.scale_factor, low=1.1, high=4.0)
+        _number("style_scale", self.style_scale, low=0.1, high=4.0)
         _integer("coarse_steps", self.coarse_steps, low=1)
         _number("time_budget", self.time_budget, low=0.0)
         _integer("seed", self.seed, low=0)

@@ -221,11 +221,11 @@ def test_cli_bad_input_gets_one_line_and_status_2(tmp_path, capsys, monkeypatch)
 
 
 def test_the_cli_and_the_library_share_the_temporal_weight():
-    from nstlib.cli import video as cli_video
+    from nstlib import config
 
-    assert cli_video.TEMPORAL_WEIGHT == video.TEMPORAL_WEIGHT
+    assert video.TEMPORAL_WEIGHT is config.TEMPORAL_WEIGHT and video.METHODS is config.VIDEO_METHODS
     help_text = " ".join(cli.build_parser()._subparsers._group_actions[0].choices["video"].format_help().split())
-    assert f"default {video.TEMPORAL_WEIGHT:g}" in help_text and "--resume" in help_text
+    assert f"(default: {video.TEMPORAL_WEIGHT:g})" in help_text and "--resume" in help_text
 
 
 def test_a_stopped_run_keeps_its_frames_and_resumes(vgg_weights, tmp_path, capsys):

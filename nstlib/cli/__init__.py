@@ -16,12 +16,14 @@ import os
 import signal
 import sys
 
+from .. import __version__
 from ..errors import NSTError
 from . import examples, instructor, stylize, video
 
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="nst", description="Neural style transfer (Gatys et al.) with TensorFlow.")
+    parser.add_argument("--version", action="version", version=f"nst {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for command in (stylize, video, examples, instructor):

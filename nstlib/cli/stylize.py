@@ -5,7 +5,9 @@
 
 Every Config field is a flag (nstlib.cli.flags). A run stopped by Ctrl-C or `kill` saves
 the best image so far (status 130); with --checkpoint-every it also keeps its state, and
---resume continues it.
+--resume continues it with everything it had (nstlib.io.checkpoint: the settings, the
+mask, the outside style, the blend weights; here also the images, the output and
+--save-every).
 """
 
 import os
@@ -14,8 +16,8 @@ from pathlib import Path
 
 from ..config import DEFAULT_CONTENT, DEFAULT_STYLE
 from ..errors import NSTError
-from ..extensions.presets import DEFAULT, PRESETS
-from .flags import add_config_flags, config_changes
+from ..extensions.presets import DEFAULT
+from .flags import add_settings_flags, config_changes, settings_config
 
 
 def _numbers(text, kind, name):
@@ -33,28 +35,38 @@ def register(sub):
         description="Paint CONTENT in the style of STYLE (file paths, http(s) URLs or example "
         "names from `nst examples`). With no images, stylizes the default pair "
         f"({DEFAULT_CONTENT} in the style of {DEFAULT_STYLE}). Several STYLEs are blended "
-        "(see --style-weights).",
+        f"(see --style-weights). A run starts from the preset {DEFAULT} (quick); --preset high is the "
+        "high-quality mode.",
     )
     p.add_argument("content", nargs="?", default=DEFAULT_CONTENT, help=f"content image (default {DEFAULT_CONTENT})")
     p.add_argument("style", nargs="*", help=f"style image(s) (default {DEFAULT_STYLE})")
-    p.add_argument("-o", "--output", help="output file, .png or .jpg (default: output/CONTENT_STYLE.png, "
-                   "or the next free name: output/CONTENT_STYLE-1.png, ...)")
-    p.add_argument("--preset", help=f"start from a preset's settings: {', '.join(PRESETS)} (default: {DEFAULT}, "
-                   "whose values the defaults below show; the other flags change them)")
-    p.add_argument("--sizes", help="coarse to fine: comma-separated sizes, e.g. 256,512,1024")
-    add_config_flags(p, PRESETS[DEFAULT], types={"steps": str})  # --steps N, or with --sizes N,N,N
-    p.add_argument("--style-weights", help="blend weights of several STYLEs, e.g. 0.7,0.3")
-    p.add_argument("--mask", help="an image, white where the style applies; elsewhere the content stays")
-    p.add_argument("--outside-style", help="with --mask: a second style for the rest of the picture")
-    p.add_argument("--preserve-colors", choices=("luminance", "histogram"),
-                   help="keep the content's colours: transfer luminance only, or recolour the style first")
-    p.add_argument("--gif", metavar="PATH", help="also save the optimization's progress as a .gif or .mp4")
-    p.add_argument("--checkpoint-every", type=int, metavar="N",
-                   help="save the run's state every N steps to OUTPUT's name + .ckpt.npz")
-    p.add_argument("--resume", metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT (.ckpt.npz)")
-    p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    images = p.add_argument_group("images")
+    images.add_argument("-o", "--output", help="output file, .png or .jpg (default: output/CONTENT_STYLE.png, "
+                        "or the next free name: output/CONTENT_STYLE-1.png, ...)")
+    images.add_argument("--style-weights", help="blend weights of several STYLEs, e.g. 0.7,0.3")
+    images.add_argument("--mask", help="an image, white where the style applies; elsewhere the content stays")
+    images.add_argument("--outside-style", help="with --mask: a second style for the rest of the picture")
+    images.add_argument("--init-image", metavar="PATH",
+                        help="start from this image (resized to the content's size) instead of --init's")
+    images.add_argument("--preserve-colors", choices=("luminance", "histogram"),
+                        help="keep the content's colours: transfer luminance only, or recolour the style first")
+    # --steps N, or with --sizes N,N,N; --temporal-weight is nst video's
+    groups = add_settings_flags(p, skip=("temporal_weight",), types={"steps": str})
+    groups["sizes"].add_argument("--sizes", help="coarse to fine: comma-separated sizes, e.g. 256,512,1024")
+    _register_saving(p.add_argument_group("saving, stopping and resuming"))
     p.set_defaults(func=run)
+
+
+def _register_saving(group):
+    group.add_argument("--save-every", type=int, metavar="N",
+                       help="save the picture every N steps beside OUTPUT, numbered: OUTPUT-step00050.png, ...")
+    group.add_argument("--gif", metavar="PATH", help="also save the optimization's progress as a .gif or .mp4")
+    group.add_argument("--checkpoint-every", type=int, metavar="N",
+                       help="save the run's state every N steps to OUTPUT's name + .ckpt.npz")
+    group.add_argument("--resume", metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT (.ckpt.npz)")
+    group.add_argument("--overwrite", action="store_true", help="replace OUTPUT (and the pictures of --save-every, "
+                       "--gif) if they exist")
+    group.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _stem(source):
@@ -63,7 +75,6 @@ def _stem(source):
 
 def _plan(args):
     """What to run: (config, content, styles, style_weights, output, checkpoint, resume, steps, sizes)."""
-    from ..extensions.presets import preset
     from ..io.checkpoint import checkpoint_path_for, load_checkpoint
     from ..io.output import new_output_path
 
@@ -74,24 +85,17 @@ def _plan(args):
         if len(steps) != 1:
             raise NSTError("--steps takes one number, or one per size with --sizes.")
         changes["steps"] = steps[0]
-    if args.checkpoint_every is not None and args.checkpoint_every < 1:
-        raise NSTError(f"--checkpoint-every must be a whole number of steps >= 1, not {args.checkpoint_every}.")
-    if sizes and (args.checkpoint_every or args.resume):
-        raise NSTError("--checkpoint-every and --resume work with one size, not with --sizes.")
-    if args.preserve_colors and (sizes or args.resume or args.checkpoint_every):
-        raise NSTError("--preserve-colors works with one size and no checkpoints.")
-    if args.outside_style and not args.mask:
-        raise NSTError("--outside-style paints outside a mask: give the mask with --mask.")
+    _check(args, sizes)
     weights = _numbers(args.style_weights, float, "--style-weights") if args.style_weights else None
-    if args.resume:  # the checkpoint knows the images, the settings and the output
+    if args.resume is not None:  # the checkpoint knows the images, the settings and the output
         resume = load_checkpoint(args.resume)
         extra = resume.extra
         config = resume.config.replace(**changes)
         out = Path(args.output or extra["output"])
-        return (config, extra["content"], extra["styles"], extra.get("style_weights"), out,
+        return (config, extra["content"], extra["styles"], weights, out,  # weights None: the checkpoint's
                 Path(args.resume), resume, steps, sizes)
     styles = args.style or [DEFAULT_STYLE]
-    config = preset(args.preset or DEFAULT, **changes)
+    config = settings_config(args, changes)
     name = f"{_stem(args.content)}_{'+'.join(_stem(s) for s in styles)}.png"
     out = Path(args.output) if args.output else new_output_path(name)
     ckpt = checkpoint_path_for(out) if args.checkpoint_every else None
@@ -99,6 +103,27 @@ def _plan(args):
         raise NSTError(f"{ckpt} exists from an earlier run: continue it with --resume {ckpt}, "
                        "or pass --overwrite to start again.")
     return config, args.content, styles, weights, out, ckpt, None, steps, sizes
+
+
+def _check(args, sizes):
+    """One clear line for flags that do not go together or have no value."""
+    for name in ("checkpoint_every", "save_every"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise NSTError(f"--{name.replace('_', '-')} must be a whole number of steps >= 1, not {value}.")
+    if args.resume is not None and not args.resume.strip():
+        raise NSTError("--resume needs the checkpoint's path, e.g. --resume output/astronaut_hubble_deep_field.ckpt.npz "
+                       "(a run with --checkpoint-every N writes it).")
+    resuming = args.resume is not None
+    if sizes and (args.checkpoint_every or resuming):
+        raise NSTError("--checkpoint-every and --resume work with one size, not with --sizes.")
+    if args.preserve_colors and (sizes or resuming or args.checkpoint_every):
+        raise NSTError("--preserve-colors works with one size and no checkpoints.")
+    if args.outside_style and not args.mask:
+        raise NSTError("--outside-style paints outside a mask: give the mask with --mask.")
+    if resuming and (args.init_image or args.preset):
+        flag = "--init-image" if args.init_image else "--preset"
+        raise NSTError(f"{flag} starts a new run; a resumed run continues from its checkpoint: drop {flag} or --resume.")
 
 
 def check_output(out, overwrite):
@@ -130,7 +155,7 @@ def _recorder(args, config):
 
 
 def run(args):
-    from ..core.callbacks import Checkpointer
+    from ..core.callbacks import Checkpointer, SaveEvery
     from ..core.timing import announce
 
     config, content, styles, weights, out, ckpt, resume, steps, sizes = _plan(args)
@@ -138,10 +163,12 @@ def run(args):
     if not args.quiet and not sizes:  # the probe's traced step is the run's: it costs a few steps
         print(announce(config, content), flush=True)
     every = args.checkpoint_every or (resume.extra.get("every") if resume else None)
+    save_every = args.save_every or (resume.extra.get("save_every") if resume else None)
     recorder = _recorder(args, config)
     style = styles[0] if len(styles) == 1 else list(styles)
-    options = dict(progress=not args.quiet, style_weights=weights, mask=args.mask,
-                   outside_style=args.outside_style)
+    pictures = SaveEvery(out, save_every, args.overwrite) if save_every else None
+    options = dict(progress=not args.quiet, style_weights=weights, mask=args.mask, init_image=args.init_image,
+                   outside_style=args.outside_style, callbacks=[pictures] if pictures else [])
     if recorder is not None:
         options.update(callback=recorder, callback_every=recorder.every)
     if args.preserve_colors:
@@ -155,10 +182,14 @@ def run(args):
     else:
         from ..core.transfer import stylize
 
-        extra = {"content": str(content), "styles": [str(s) for s in styles], "style_weights": weights,
-                 "output": str(out), "every": every}
+        # the checkpoint keeps the config, the mask, the outside style and the weights; these, the CLI's
+        extra = {"content": str(content), "styles": [str(s) for s in styles], "output": str(out), "every": every,
+                 "save_every": save_every, "preset": resume.extra.get("preset") if resume else args.preset or DEFAULT}
         saver = [Checkpointer(ckpt, every, extra)] if ckpt is not None else []
-        result = stylize(content, style, config, resume=resume, callbacks=saver, **options)
+        options["callbacks"] = saver + options["callbacks"]
+        result = stylize(content, style, config, resume=resume, **options)
+    if pictures is not None and pictures.paths:
+        print(f"Saved {len(pictures.paths)} pictures along the way: {pictures.paths[0]} ... {pictures.paths[-1].name}")
     return _report(args, result, out, ckpt, recorder)
 
 

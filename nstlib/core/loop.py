@@ -78,6 +78,7 @@ class Run:
         self.last_good = self.best_image
         self.message, self.stopped, self.interrupted, self.diverged = "", False, False, False
         self.interrupt_requested = lambda: False  # set by optimize: Ctrl-C was pressed
+        self.problem = None  # set by optimize
         self.start = time.perf_counter()
 
     @property
@@ -132,6 +133,7 @@ def optimize(problem, start, config, callbacks=(), resume=None, state=None):
     AdamState to start from (a warm start from a smaller size), for Adam only.
     """
     run = Run(tf.convert_to_tensor(start, tf.float32), config, resume)
+    run.problem = problem  # what a checkpoint keeps of it: problem.inputs
     for callback in callbacks:
         callback.on_start(run)
     loop = _run_adam if config.optimizer == "adam" else _run_lbfgs

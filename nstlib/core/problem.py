@@ -70,8 +70,11 @@ class StyleTransfer:
         regions = [self._style_targets(style, style_weights)]
         self.targets = {"content": {n: content_feats[n] for n in config.content_layers}, "style": regions}
         self.update_mask = None  # (1, H, W, 1): which pixels may change
+        # what the problem is made of besides the content and the styles: a checkpoint keeps it
+        self.inputs = {"mask": None, "outside_style": outside_style,
+                       "style_weights": None if style_weights is None else [float(w) for w in style_weights]}
         if mask is not None:
-            m = _as_mask(mask, content.shape[1:3])
+            m = self.inputs["mask"] = _as_mask(mask, content.shape[1:3])
             layer_masks = {n: tf.image.resize(m, content_feats[n].shape[1:3], method="area") for n in names}
             self.targets["masks"] = [layer_masks]
             if outside_style is None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import tensorflow as tf
 
+from ..config import MIN_SIDE
 from ..io.images import resize_to
 from ..io.sources import as_image, as_images
 from .callbacks import Callback
@@ -89,7 +90,9 @@ def upsample(image, content, detail=False):
     return tf.clip_by_value(up + content - blurred, 0.0, 1.0)
 
 
-def stage_images(content, style, outside_style, size):
-    """(content, style(s), outside style) loaded at one size."""
-    return (as_image(content, size), as_images(style, size),
-            None if outside_style is None else as_image(outside_style, size))
+def stage_images(content, style, outside_style, size, style_scale=1.0):
+    """(content, style(s), outside style) loaded at one size; the styles' longest side is
+    size × style_scale (config.style_scale), at least MIN_SIDE."""
+    style_size = max(MIN_SIDE, round(size * style_scale))
+    return (as_image(content, size), as_images(style, style_size),
+            None if outside_style is None else as_image(outside_style, style_size))

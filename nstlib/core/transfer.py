@@ -45,7 +45,8 @@ def stylize(content, style, config=None, *, style_weights=None, mask=None, outsi
       callback objects (nstlib.core.callbacks).
     - checkpoint: a path where the run's state is saved every checkpoint_every steps and
       when it ends early; resume: a checkpoint (or its path) to continue from, whose
-      Config is used when config is None (see nstlib.io.checkpoint). One size only.
+      Config is used when config is None, and whose mask, outside style and style weights
+      when those are not given (see nstlib.io.checkpoint). One size only.
     - extractor: the feature extractor (default: VGG-19, built once per settings).
     - state: an AdamState to continue from (a coarse-to-fine ladder's warm start).
     - previous: a video frame's temporal target, (the previous stylized frame warped
@@ -53,6 +54,10 @@ def stylize(content, style, config=None, *, style_weights=None, mask=None, outsi
     """
     if resume is not None and not isinstance(resume, Checkpoint):
         resume = load_checkpoint(resume)
+    if resume is not None:  # what the checkpoint kept, unless given again
+        mask = resume.mask if mask is None else mask
+        outside_style = resume.outside_style if outside_style is None else outside_style
+        style_weights = resume.style_weights if style_weights is None else style_weights
     config = config or (resume.config if resume is not None else Config())
     config = config.replace(**overrides) if overrides else config
     stages = plan(config)
@@ -105,7 +110,8 @@ def run_stages(content, style, config, stages, *, callback=None, callback_every=
 def _one_stage(content, style, config, previous, init_image, state, resume, problem, callbacks):
     """One size: the images at that size, the problem, the start (previous: the last
     size's result, upsampled), the loop."""
-    content, style, outside = stage_images(content, style, problem.get("outside_style"), config.max_dim)
+    content, style, outside = stage_images(content, style, problem.get("outside_style"), config.max_dim,
+                                             config.style_scale)
     transfer = StyleTransfer(content, style, config, problem.get("extractor"), outside_style=outside,
                              style_weights=problem.get("style_weights"), mask=problem.get("mask"),
                              previous=problem.get("previous"))

@@ -40,7 +40,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
-from ..config import Config, check_choice
+from ..config import MIN_SIDE, TEMPORAL_WEIGHT, VIDEO_METHODS, Config, check_choice
 from ..core.problem import initial_image
 from ..core.transfer import stylize
 from ..core.vgg import cached_extractor
@@ -49,16 +49,9 @@ from ..io.frames import check_frames, read_frames
 from ..io.sources import as_image
 from . import flow as optical
 
-METHODS = ("flow", "warm", "independent")
-# The temporal cost's weight when neither the call nor the config gives one, for Config()'s
-# costs (alpha 10, beta 1e-3, course normalization: a total of about 1e7, against a
-# temporal cost of about 1e-3). Measured with benchmarks/video.py's clips (96 px, 6
-# frames, 30 steps), the warping error as a share of warm starts' (known-motion clip,
-# real clip) and the style cost as a share of independent frames' (known-motion clip):
-# 1e9: 0.13, 0.42, 0.74; 3e9: 0.09, 0.25, 0.91; 1e10: 0.08, 0.14, 1.16. 3e9 is the
-# strongest that keeps the frames as painted as independent ones. Other alphas, betas
-# or normalizations need it scaled with their costs.
-TEMPORAL_WEIGHT = 3.0e9
+# The methods and the temporal cost's default weight are nstlib.config's VIDEO_METHODS and
+# TEMPORAL_WEIGHT (where `nst video --help` reads them without TensorFlow), named here too.
+METHODS = VIDEO_METHODS
 
 
 def default_method():
@@ -87,7 +80,7 @@ def stylize_video(frames, style, config=None, method=None, *, warm_start=None, t
     config = (config or Config()).replace(**overrides)
     method = _method(method, warm_start)
     frames = _frames(frames, config.max_dim)
-    style = as_image(style, config.max_dim)
+    style = as_image(style, max(MIN_SIDE, round(config.max_dim * config.style_scale)))  # loaded once
     outputs = [tf.convert_to_tensor(f, tf.float32) for f in done]
     if len(outputs) > len(frames):
         raise NSTError(f"{len(outputs)} frames are done but the clip has {len(frames)}: is it the same clip?")

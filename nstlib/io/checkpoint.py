@@ -1,9 +1,12 @@
 """Checkpoints: a run's state in one file, so a long run can be stopped and resumed.
 
 A checkpoint is a NumPy .npz file holding the current image, Adam's state (its
-moments and step count), the best image so far, the history of the costs, and, as
-JSON, the Config and whatever the caller adds (the CLI adds the content and style
-sources and the output path). Resuming an Adam run from it continues exactly where
+moments and step count), the best image so far, the history of the costs, what the
+problem was made of besides the content and the styles (the mask, the outside style, the
+styles' blend weights), and, as JSON, the Config (the preset's settings, the sizes) and
+whatever the caller adds (the CLI adds the content and style sources, the output path and
+its own flags). Its format has a number, FORMAT: a file of another format, or no
+checkpoint at all, gets one clear line. Resuming an Adam run from it continues exactly where
 it stopped: same seed, same result as a run that was never interrupted. L-BFGS keeps
 its memory inside scipy, so a resumed L-BFGS run starts a fresh L-BFGS from the
 saved image.
@@ -25,6 +28,9 @@ from ..config import Config
 from ..errors import NSTError
 from .images import write_atomically
 
+# The checkpoint format: 2 keeps the mask, the outside style and the blend weights (1 did not).
+FORMAT = 2
+
 
 @dataclass
 class Checkpoint:
@@ -36,6 +42,9 @@ class Checkpoint:
     config: Config
     state: dict = field(default_factory=dict)  # Adam's state {m, v, t, avg, decay} as arrays; {} for L-BFGS
     extra: dict = field(default_factory=dict)
+    mask: np.ndarray = None  # (1, H, W, 1) in [0, 1], where the style applies; None: everywhere
+    outside_style: np.ndarray = None  # (1, h, w, 3): the style painted outside the mask, or None
+    style_weights: list = None  # the blend weights of several styles, or None
 
     @property
     def steps_done(self):
@@ -51,13 +60,17 @@ def checkpoint_path_for(output):
 def save_checkpoint(path, ckpt):
     """Write ckpt to path atomically (a temporary file in the same folder, then a rename)."""
     meta = {
+        "format": FORMAT,
         "config": ckpt.config.to_dict(),
+        "style_weights": None if ckpt.style_weights is None else [float(w) for w in ckpt.style_weights],
         "best_cost": ckpt.best_cost,
         "best_step": ckpt.best_step,
         "extra": ckpt.extra,
     }
     arrays = {f"history_{k}": np.asarray(v, np.float64) for k, v in ckpt.history.items()}
     arrays.update({f"state_{k}": np.asarray(v) for k, v in ckpt.state.items()})
+    arrays.update({f"input_{k}": np.asarray(getattr(ckpt, k), np.float32) for k in ("mask", "outside_style")
+                   if getattr(ckpt, k) is not None})
 
     def write(tmp):
         with open(tmp, "wb") as f:  # a file object: np.savez would add .npz to a name
@@ -74,14 +87,31 @@ def load_checkpoint(path):
         raise NSTError(f"No checkpoint at {path}: give the .ckpt.npz file a run with --checkpoint-every wrote.")
     try:
         with np.load(path, allow_pickle=False) as z:
+            if "meta" not in z.files:
+                raise NSTError(f"{path} is not an nstlib checkpoint: give the .ckpt.npz file a run with "
+                               "--checkpoint-every wrote.")
             meta = json.loads(str(z["meta"]))
-            history = {name.removeprefix("history_"): z[name].tolist() for name in z.files
-                       if name.startswith("history_")}
-            state = {name.removeprefix("state_"): z[name] for name in z.files if name.startswith("state_")}
-            image, best = z["image"], z["best_image"]
+            _check_format(path, meta.get("format"))
+            arrays = {name: z[name] for name in z.files}
         config = Config(**meta["config"])
     except NSTError:
         raise
     except Exception as e:
         raise NSTError(f"{path} is not a readable nstlib checkpoint ({type(e).__name__}: {e}).") from None
-    return Checkpoint(image, best, meta["best_cost"], meta["best_step"], history, config, state, meta["extra"])
+    history = {k.removeprefix("history_"): v.tolist() for k, v in arrays.items() if k.startswith("history_")}
+    state = {k.removeprefix("state_"): v for k, v in arrays.items() if k.startswith("state_")}
+    return Checkpoint(arrays["image"], arrays["best_image"], meta["best_cost"], meta["best_step"], history, config,
+                      state, meta["extra"], mask=arrays.get("input_mask"),
+                      outside_style=arrays.get("input_outside_style"), style_weights=meta["style_weights"])
+
+
+def _check_format(path, version):
+    """NSTError unless a checkpoint's format is the one this nstlib reads."""
+    if version == FORMAT:
+        return
+    if version is None or (isinstance(version, int) and version < FORMAT):
+        raise NSTError(f"{path} was written by an older nstlib (checkpoint format {version or 1}, which did not "
+                       "keep the mask, the outside style or the blend weights): start the run again "
+                       "(pass --overwrite to replace the checkpoint).")
+    raise NSTError(f"{path} was written by a newer nstlib (checkpoint format {version}; this one reads "
+                   f"{FORMAT}): upgrade nstlib (pip install -U nstlib) to resume it.")

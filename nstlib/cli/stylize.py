@@ -54,6 +54,8 @@ def register(sub):
     p.add_argument("--resume", metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT (.ckpt.npz)")
     p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--network", metavar="NAME_OR_PATH", help="paint with a trained network in one pass "
+                   "(a .nstnet file from `nst train`, or a shipped one's style name); CONTENT may be a folder")
     p.set_defaults(func=run)
 
 
@@ -130,6 +132,10 @@ def _recorder(args, config):
 
 
 def run(args):
+    if args.network:  # one forward pass, no optimization (notebook 08)
+        from .network import run_network
+
+        return run_network(args)
     from ..core.callbacks import Checkpointer
     from ..core.timing import announce
 

@@ -80,6 +80,8 @@ def test_stylize_with_a_network_paints_a_folder(network, photos, tmp_path, capsy
     (["train", "hubble_deep_field", "-o", "x.nstnet", "--steps", "0"], "--steps must be at least 1"),
     (["train", "hubble_deep_field", "--photos", "PHOTOS", "-o", "NETWORK", "--resume", "--size", "48"],
      "size differ from the checkpoint's"),
+    (["train", "hubble_deep_field", "--photos", "PHOTOS", "-o", "NETWORK", "--resume", "--size", "32",
+      "--batch-size", "2", "--tv-weight", "5"], "tv_weight differ from the checkpoint's"),
 ])
 def test_mistakes_give_one_line_and_status_2(network, photos, tmp_path, capsys, monkeypatch, argv, words):
     monkeypatch.chdir(tmp_path)

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import NSTError
 
 SETTINGS = "train.json"  # in the checkpoint folder: what a --resume must match, and the time so far
-MATCHED = ("style", "size", "style_size", "batch_size", "beta", "photos")
+MATCHED = ("style", "size", "style_size", "batch_size", "beta", "tv_weight", "photos")
 
 
 def register(sub):
@@ -38,6 +38,8 @@ def register(sub):
                    "(default 0: no limit)")
     p.add_argument("--batch-size", type=int, default=4, help="photos per step (default 4)")
     p.add_argument("--beta", type=float, help="style weight β (default: nstlib.feedforward.perceptual.BETA)")
+    p.add_argument("--tv-weight", type=float, help="total variation weight (default: "
+                   "nstlib.feedforward.perceptual.TV_WEIGHT)")
     p.add_argument("--checkpoint-every", type=int, default=100, metavar="N", help="default 100")
     p.add_argument("--resume", action="store_true", help="continue from NETWORK's checkpoint (NETWORK.ckpt/)")
     p.add_argument("--overwrite", action="store_true", help="replace NETWORK and its checkpoint")
@@ -65,10 +67,11 @@ def _check(args):
 
 
 def _settings(args, files):
-    from ..feedforward.perceptual import BETA
+    from ..feedforward.perceptual import BETA, TV_WEIGHT
 
     return {"style": args.style, "size": args.size, "style_size": args.style_size or 2 * args.size,
             "batch_size": args.batch_size, "beta": BETA if args.beta is None else args.beta,
+            "tv_weight": TV_WEIGHT if args.tv_weight is None else args.tv_weight,
             "photos": args.photos or "course", "photo_files": [str(f) for f in files], "seconds": 0.0}
 
 
@@ -97,7 +100,8 @@ def run(args):
         shutil.rmtree(ckpt)
     style = as_image(args.style, settings["style_size"])
     trainer = Trainer(style, settings["photo_files"], size=args.size, batch_size=args.batch_size,
-                      checkpoint_dir=ckpt, resume=args.resume, beta=settings["beta"])
+                      checkpoint_dir=ckpt, resume=args.resume, beta=settings["beta"],
+                      tv_weight=settings["tv_weight"])
     ckpt.mkdir(parents=True, exist_ok=True)
     (ckpt / SETTINGS).write_text(json.dumps(settings, indent=1))
     result = trainer.train(args.steps, args.time, args.checkpoint_every, progress=not args.quiet)
@@ -116,6 +120,7 @@ def command_line(args):
     argv += ["--size", args.size, "--steps", args.steps, "--time", f"{args.time:g}", "--batch-size", args.batch_size]
     argv += ["--style-size", args.style_size] if args.style_size else []
     argv += ["--beta", f"{args.beta:g}"] if args.beta is not None else []
+    argv += ["--tv-weight", f"{args.tv_weight:g}"] if args.tv_weight is not None else []
     return shlex.join(str(a) for a in argv + (["--resume"] if args.resume else []))
 
 
@@ -126,7 +131,7 @@ def _save(args, out, settings, result):
     record = {"command": command_line(args), "steps": result.steps_done, "seconds": round(settings["seconds"], 1),
               "photos": settings["photos"], "photo_files": [Path(f).name for f in settings["photo_files"]],
               "size": settings["size"], "style_size": settings["style_size"], "batch_size": settings["batch_size"],
-              "beta": settings["beta"], "final_costs": final_costs(result.history),
+              "beta": settings["beta"], "tv_weight": settings["tv_weight"], "final_costs": final_costs(result.history),
               "finished": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "machine": machine()}
     path = save_network(result.net, out, style=settings["style"], record=record, overwrite=True)
     costs = ", ".join(f"{k} {v:.3g}" for k, v in record["final_costs"].items())

@@ -1,6 +1,6 @@
 """A trained network's record: how it was made, so that anyone can make it again.
 
-The record goes into the .nstnet file (``meta["record"]``) and, for a shipped network,
+The record (its command made by nstlib.cli.train) goes into the .nstnet file (``meta["record"]``) and, for a shipped network,
 into a JSON file beside it with the file's sha256: the exact command, the photos, the
 steps, the time, the machine (CPU model, cores), the versions and the final costs.
 Taught in notebook 08.
@@ -9,8 +9,6 @@ Taught in notebook 08.
 import hashlib
 import os
 import platform
-import shlex
-import sys
 
 
 def cpu_model():
@@ -32,12 +30,6 @@ def machine():
     return {"cpu": cpu_model(), "cores": os.cpu_count(), "system": platform.platform(),
             "gpu": [d.name for d in tf.config.list_physical_devices("GPU")],
             "python": platform.python_version(), "tensorflow": tf.__version__}
-
-
-def command_line(argv=None):
-    """The command as typed: `nst train ...` (sys.argv with the program named nst)."""
-    argv = list(sys.argv if argv is None else argv)
-    return shlex.join(["nst", *argv[1:]])
 
 
 def sha256(path):

@@ -7,6 +7,7 @@ The library and its applications, each in its own place:
     io/           inputs and outputs: images, the example catalog, downloads, weights,
                   checkpoints, animations and video frames
     extensions/   beyond the basics (notebook 07): colour, coarse to fine, video, presets
+    feedforward/  a network that paints in one pass, trained with the course's costs (notebook 08)
     studio/       the live widget panel (notebook 06)
     checks/       the exercises' checks (notebooks 01 to 07)
     instructor/   nst release and nst grade
@@ -57,7 +58,7 @@ if "ipykernel" in sys.modules:  # in a notebook: keep the first cell's output cl
 
 __version__ = "0.2.0"  # the one place the version is written (pyproject.toml reads it)
 
-_SUBPACKAGES = ("config", "errors", "core", "io", "extensions", "studio", "checks", "instructor", "cli")
+_SUBPACKAGES = ("config", "errors", "core", "io", "extensions", "feedforward", "studio", "checks", "instructor", "cli")
 # name -> the module that defines it
 _EXPORTS = {
     "Config": "config", "quick": "config", "NSTError": "errors",

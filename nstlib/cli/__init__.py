@@ -2,6 +2,8 @@
 
     stylize.py     nst stylize    paint CONTENT in the style of STYLE
     video.py       nst video      stylize every frame of a clip
+    train.py       nst train      train a network that paints in one pass (notebook 08)
+    network.py     nst stylize CONTENT --network: paint with a trained network
     examples.py    nst examples   the example images and their credits
     instructor.py  nst release, nst grade: the instructor's tools (nstlib.instructor)
     flags.py       the flags of every Config field, generated from Config
@@ -18,7 +20,7 @@ import sys
 
 from .. import __version__
 from ..errors import NSTError
-from . import examples, instructor, stylize, video
+from . import examples, instructor, stylize, train, video
 
 
 def build_parser():
@@ -26,7 +28,7 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"nst {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for command in (stylize, video, examples, instructor):
+    for command in (stylize, video, train, examples, instructor):
         command.register(sub)
     return parser
 

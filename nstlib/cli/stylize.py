@@ -54,6 +54,9 @@ def register(sub):
     groups = add_settings_flags(p, skip=("temporal_weight",), types={"steps": str})
     groups["sizes"].add_argument("--sizes", help="coarse to fine: comma-separated sizes, e.g. 256,512,1024")
     _register_saving(p.add_argument_group("saving, stopping and resuming"))
+    p.add_argument_group("a trained network").add_argument(
+        "--network", metavar="NAME_OR_PATH", help="paint with a trained network in one pass (a .nstnet file "
+        "from `nst train`, or a shipped one's style name); CONTENT may be a folder")
     p.set_defaults(func=run)
 
 
@@ -155,6 +158,10 @@ def _recorder(args, config):
 
 
 def run(args):
+    if args.network:  # one forward pass, no optimization (notebook 08)
+        from .network import run_network
+
+        return run_network(args)
     from ..core.callbacks import Checkpointer, SaveEvery
     from ..core.timing import announce
 

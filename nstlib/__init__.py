@@ -24,6 +24,31 @@ import os
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter hides the lesson
+
+
+def _use_tensorflow_backend():
+    """Keras 3 runs on TensorFlow, JAX or PyTorch; nstlib is written for TensorFlow.
+
+    Set KERAS_BACKEND=tensorflow explicitly (it overrides a backend in ~/.keras/keras.json);
+    another backend, asked for by the variable or already loaded, is one line of error, not
+    the confusing failures it would cause later.
+    """
+    asked = os.environ.get("KERAS_BACKEND", "tensorflow")
+    loaded = sys.modules["keras"].backend.backend() if "keras" in sys.modules else "tensorflow"
+    if asked == loaded == "tensorflow":
+        os.environ["KERAS_BACKEND"] = "tensorflow"
+        return
+    why = f"KERAS_BACKEND is {asked!r}" if asked != "tensorflow" else f"Keras was already loaded with {loaded!r}"
+    message = (f"nstlib runs on TensorFlow, but {why}: unset KERAS_BACKEND (or set it to tensorflow) "
+               "and restart the kernel or the program.")
+    if "ipykernel" in sys.modules:  # a notebook shows an NSTError as one line
+        from .errors import NSTError
+
+        raise NSTError(message)
+    raise SystemExit(f"nstlib: error: {message}")  # one line on stderr, status 1
+
+
+_use_tensorflow_backend()
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 

@@ -7,6 +7,8 @@
 #   bash scripts/lock.sh              keep every pin already in the locks, add what is new
 #   bash scripts/lock.sh --upgrade    the newest versions pyproject.toml allows (then run the tests)
 #   bash scripts/lock.sh --from-venv  the versions installed in .venv now (what was tested there)
+#   bash scripts/lock.sh --check-pythons  check that requirements/dev.txt resolves, with wheels
+#                                     only, for each Python pyproject.toml's classifiers declare
 #
 # tests/test_packaging.py checks that the locks, pyproject.toml and environment.yml agree.
 set -euo pipefail
@@ -26,7 +28,19 @@ case "${1:-}" in
     trap 'rm -f "$freeze"' EXIT
     .venv/bin/python -m pip freeze --exclude-editable | grep -v '^#' >"$freeze"
     extra=(--upgrade --constraint "$freeze") ;;
-  *) echo "usage: bash scripts/lock.sh [--upgrade | --from-venv]" >&2; exit 2 ;;
+  --check-pythons)
+    versions=$(grep -o '"Programming Language :: Python :: 3\.[0-9]*"' pyproject.toml | grep -o '3\.[0-9]*')
+    for v in $versions; do
+      pv=$v; [ "$v" = 3.11 ] && pv=3.11.5  # the locks' own floor (soupsieve wants 3.11.5)
+      if "$tools/bin/uv" pip compile requirements/dev.txt --python-version "$pv" --python-platform x86_64-manylinux_2_28 \
+           --only-binary :all: --quiet -o /dev/null; then
+        echo "lock.sh: Python $v: resolves with wheels for Linux"
+      else
+        echo "lock.sh: Python $v: requirements/dev.txt does not resolve (above: why)" >&2; exit 1
+      fi
+    done
+    exit 0 ;;
+  *) echo "usage: bash scripts/lock.sh [--upgrade | --from-venv | --check-pythons]" >&2; exit 2 ;;
 esac
 compile() {  # compile OUTPUT [uv pip compile's options]
   local out=$1; shift

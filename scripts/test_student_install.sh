@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# A student's install, checked in a fresh venv of its own (.cache/student-venv): Python 3.12 (as on
-# Colab), the package installed as the notebooks' setup cell installs it (`pip install .` from this
-# checkout: the cell's git+URL@tag needs GitHub), ipywidgets 7.7.1 (Colab's) and no JupyterLab,
-# the other versions those of the lock. Then, with the installed package (not the checkout's):
+# A student's install on Colab, checked in a fresh venv of its own (.cache/student-venv):
+#   0. Colab's Python (3.13; else 3.12; else this machine's python3, said loudly), and Colab's
+#      packages at Colab's versions (requirements/colab.txt: TensorFlow 2.20, Keras 3.13,
+#      NumPy 2.1, IPython 7.34, ipywidgets 7.7.1, ...) installed first, as a runtime has them;
+#      then the package installed as the notebooks' setup cell installs it (`pip install .`
+#      from a copy of this checkout: the cell's git+URL@tag needs GitHub), with no constraint,
+#      and the check that it changed none of Colab's packages (a change means a restart);
+# then, with the installed package (not the checkout's):
 #   1. its version is this release's, and JupyterLab is not there;
 #   2. the student notebooks 06 (the widgets) and 01 run to their end (nbclient), their exercises
 #      unfinished: each says so and the notebook goes on with the package's version (Run All);
-#   3. the studio's tests pass under ipywidgets 7.7.1, and a fast part of the suite on Python 3.12.
+#   3. the studio's tests pass under ipywidgets 7.7.1, and a fast part of the suite.
 # Called by scripts/test.sh after the main suite (SKIP_STUDENT_INSTALL=1 leaves it out); also
 # runs on its own. The venv is made again when requirements/, pyproject.toml or this file change.
 set -euo pipefail
@@ -14,36 +18,50 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 t0=$SECONDS
 say() { echo "test_student_install.sh: $*"; }
 
-# Python 3.12 as on Colab: $STUDENT_PYTHON, pyenv's, or one on PATH; else the default python3, loudly.
-py=${STUDENT_PYTHON:-}
-if [ -z "$py" ]; then
-  for candidate in $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12*/bin/python3.12 2>/dev/null | sort -V -r) \
-                   "$(command -v python3.12 || true)"; do
-    if [ -n "$candidate" ] && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
-      py=$candidate; break
+# Colab's Python: $STUDENT_PYTHON, or 3.13 (then 3.12) from pyenv or PATH; else python3, loudly.
+find_python() {  # $1: a minor version such as 3.13
+  for candidate in $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$1"*/bin/python"$1" 2>/dev/null | sort -V -r) \
+                   "$(command -v "python$1" || true)"; do
+    if [ -n "$candidate" ] && "$candidate" -c "import sys; assert '%d.%d' % sys.version_info[:2] == '$1'" 2>/dev/null; then
+      echo "$candidate"; return
     fi
   done
+}
+py=${STUDENT_PYTHON:-$(find_python 3.13)}
+py=${py:-$(find_python 3.12)}
+if [ -z "$py" ] || ! "$py" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null; then
+  py=${py:-python3}
+  say "WARNING: Colab runs Python 3.13, which this machine lacks (set STUDENT_PYTHON); $($py -V) stands in for it" >&2
 fi
-if [ -z "$py" ]; then
-  py=python3
-  say "WARNING: no Python 3.12 found (set STUDENT_PYTHON); checking with $($py -V) instead" >&2
-fi
-
 venv=.cache/student-venv
-stamp="$venv/.installed-$(cat requirements/runtime.txt requirements/dev.txt pyproject.toml "$0" | sha256sum | cut -c1-16)"
+stamp="$venv/.installed-$(cat requirements/colab.txt pyproject.toml "$0" | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   say "making $venv with $("$py" -V) (a few minutes the first time)..."
   rm -rf "$venv"
   "$py" -m venv "$venv"
-  # The lock's versions, but Colab's ipywidgets 7.7.1; its widgetsnbextension 3.6 needs the
-  # notebook package, which Colab has at 6.5 (notebook 7 would bring JupyterLab).
-  grep -v -E '^(ipywidgets|jupyterlab-widgets|widgetsnbextension|notebook)==' requirements/dev.txt >"$venv/constraints.txt"
-  # from a copy of the package's files, as pip copies a git+URL (building here would leave build/)
+  pip=("$venv/bin/python" -m pip install --quiet)
+  # Colab's runtime: its packages at its versions (notebook 6.5 as Colab's: 7 would bring JupyterLab)
+  "${pip[@]}" -r requirements/colab.txt "notebook<7" ipykernel
+  "$venv/bin/python" -m pip freeze >"$venv/colab-before.txt"
+  # the setup cell's install, from a copy of the package's files as pip copies a git+URL
+  # (building here would leave build/): no constraint, as on Colab
   src=$(mktemp -d)
   cp -r pyproject.toml README.md LICENSE nstlib "$src/"
-  "$venv/bin/python" -m pip install --quiet -c "$venv/constraints.txt" "$src" "ipywidgets==7.7.1" "notebook<7"
+  "${pip[@]}" "$src"
   rm -rf "$src"
-  "$venv/bin/python" -m pip install --quiet -c "$venv/constraints.txt" pytest nbclient nbformat pyyaml packaging hypothesis
+  "$venv/bin/python" -m pip freeze >"$venv/colab-after.txt"
+  changed=$(grep -v '^#' requirements/colab.txt | cut -d= -f1 | while read -r name; do
+    before=$(grep -i "^$name==" "$venv/colab-before.txt" || true)
+    after=$(grep -i "^$name==" "$venv/colab-after.txt" || true)
+    [ "$before" = "$after" ] || echo "$name: $before -> $after"
+  done)
+  if [ -n "$changed" ]; then
+    rm -rf "$venv"
+    say "FAILED: the setup cell's install changed what Colab ships (Colab would need a restart): $changed" >&2
+    exit 1
+  fi
+  say "the setup cell's install kept Colab's $(grep -c '==' requirements/colab.txt) packages as they were"
+  "${pip[@]}" -c requirements/colab.txt pytest nbclient nbformat pyyaml packaging hypothesis
   touch "$stamp"
   say "installed in $((SECONDS - t0)) s"
 fi
@@ -55,16 +73,18 @@ fi
 export NSTLIB_QUICK=1 PYTHONSAFEPATH=1  # the installed nstlib, never the checkout's folder beside it
 python=$venv/bin/python
 
-# 1. the release's version, ipywidgets 7.7.1, no JupyterLab
+# 1. the release's version, Colab's versions, no JupyterLab
 "$python" - <<'EOF'
 import importlib.metadata as m, importlib.util, pathlib, sys
 import ipywidgets, nstlib
 assert "site-packages" in nstlib.__file__, f"not the installed package: {nstlib.__file__}"
 assert m.version("nstlib") == nstlib.__version__, (m.version("nstlib"), nstlib.__version__)
-assert ipywidgets.__version__ == "7.7.1", ipywidgets.__version__
+colab = dict(line.strip().split("==") for line in open("requirements/colab.txt") if "==" in line)
+found = {name: m.version(name) for name in colab}
+assert found == colab, {name: (found[name], colab[name]) for name in colab if found[name] != colab[name]}
 assert importlib.util.find_spec("jupyterlab") is None, "JupyterLab is installed"
-print(f"test_student_install.sh: Python {sys.version.split()[0]}, nstlib {nstlib.__version__} "
-      f"(installed), ipywidgets {ipywidgets.__version__}, no JupyterLab")
+print(f"test_student_install.sh: Python {sys.version.split()[0]}, nstlib {nstlib.__version__} (installed), "
+      f"Colab's versions ({', '.join(f'{k} {v}' for k, v in list(colab.items())[:4])}, ...), no JupyterLab")
 EOF
 
 # 2. notebooks, to their end: the student's 06 (the widgets) and 01, their exercises unfinished

@@ -180,3 +180,27 @@ if COURSE_NOTEBOOKS:
                 assert cell.outputs == [] and cell.execution_count is None
             if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
                 assert "raise NotImplementedError()" in cell.source
+
+
+def test_every_notebook_names_the_tag_of_the_version_pyproject_builds():
+    """pyproject.toml's version (read from nstlib.__version__, as setuptools reads it) is the tag
+    every notebook's badge and setup cell name, in notebooks/ and student/: a release whose
+    version was raised without `nst release --student` fails here (CONTRIBUTING.md, Releases)."""
+    import ast
+    import json
+    import re
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    attr = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["dynamic"]["version"]["attr"]
+    assert attr == "nstlib.__version__"
+    tree = ast.parse((root / "nstlib" / "__init__.py").read_text())
+    version = next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                   and any(getattr(t, "id", None) == "__version__" for t in node.targets))
+    notebooks = sorted((root / "notebooks").glob("*.ipynb")) + sorted((root / "student").glob("*.ipynb"))
+    assert len(notebooks) >= 14
+    for path in notebooks:
+        text = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"][:2])
+        tags = set(re.findall(r"(?:blob/|@)(v\d+\.\d+\.\d+)", text))
+        assert tags == {f"v{version}"}, f"{path.name} names {tags}, pyproject builds v{version}: run nst release --student"

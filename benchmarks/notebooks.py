@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from nstlib.core.timing import NOTEBOOK_STEPS, Probe
+from nstlib.core.timing import NOTEBOOK_STEPS, Probe, notebook_steps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 REPO = Path(__file__).resolve().parents[1]
@@ -86,7 +86,7 @@ def main(argv=None):
         wall, computed, slowest, error = run(path, args.save)
         total += computed
         number = path.name[:2]
-        estimate = NOTEBOOK_STEPS.get(number, 0) * step
+        estimate = notebook_steps(number) * step if number in NOTEBOOK_STEPS else 0
         estimate = f"{estimate:.0f} s ({estimate / computed - 1:+.0%})" if estimate and computed else "-"
         cells = "; ".join(f"{s:.0f} s: cell {i} `{line}`" for s, i, line in slowest if s >= 0.5)
         print(f"| {path.stem} | {computed:.0f} | {computed / 60:.1f} | {computed / step:.0f} | {estimate} | "

@@ -69,6 +69,7 @@ def test_a_steps_fixed_part_does_not_shrink_with_the_pixels():
 
 
 def test_the_notebooks_top_line_scales_its_measured_steps_by_this_machines_step(monkeypatch):
+    monkeypatch.setenv("NSTLIB_AUTO_PRECISION", "float32")  # the float32 path's count, on any CPU
     probe = _Measured(step=0.5)
     monkeypatch.setitem(timing.NOTEBOOK_STEPS, "06", 600)
     assert probe.notebook_seconds("06") == pytest.approx(300)
@@ -81,3 +82,14 @@ def test_every_course_notebook_has_its_measured_steps():
     notebooks = sorted(p.name[:2] for p in (Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert sorted(timing.NOTEBOOK_STEPS) == notebooks
     assert all(steps > 0 for steps in timing.NOTEBOOK_STEPS.values()), "run benchmarks/notebooks.py"
+    assert set(timing.NOTEBOOK_STEPS_BFLOAT16) <= set(notebooks)
+    assert all(steps > 0 for steps in timing.NOTEBOOK_STEPS_BFLOAT16.values())
+
+
+def test_a_bfloat16_cpu_counts_its_own_steps(monkeypatch):
+    monkeypatch.setitem(timing.NOTEBOOK_STEPS, "02", 700)
+    monkeypatch.setitem(timing.NOTEBOOK_STEPS_BFLOAT16, "02", 1400)  # its probe step twice as fast, not the notebook
+    monkeypatch.setenv("NSTLIB_AUTO_PRECISION", "bfloat16")
+    assert timing.notebook_steps("02") == 1400 and _Measured(step=0.25).notebook_seconds("02") == pytest.approx(350)
+    monkeypatch.setenv("NSTLIB_AUTO_PRECISION", "float32")
+    assert timing.notebook_steps("02") == 700 and _Measured(step=0.5).notebook_seconds("02") == pytest.approx(350)

@@ -25,6 +25,7 @@ from .adam import AdamState
 from .loop import adam_step, traced_value_and_grad
 from .problem import StyleTransfer
 from .schedule import plan
+from .vgg import resolve_precision
 
 LBFGS_EVALUATIONS = 1.1  # cost evaluations per L-BFGS iteration, measured on the course's pairs
 
@@ -32,7 +33,11 @@ LBFGS_EVALUATIONS = 1.1  # cost evaluations per L-BFGS iteration, measured on th
 # Config's Adam step at 256 px): the notebook's seconds divided by that step's seconds, both
 # measured in one run by benchmarks/notebooks.py (its "probe steps" column; README, "Time
 # per notebook"). A machine twice as fast per step runs the notebook about twice as fast.
+# Two counts, one per precision path: on a CPU with bfloat16 instructions the probe's step is
+# about twice as fast, but not every cell is (notebook 02's reconstructions run in float32),
+# so that path has its own count, from a run on such a CPU (AMD EPYC Zen 4, AVX512_BF16).
 NOTEBOOK_STEPS = {"01": 140, "02": 736, "03": 20, "04": 463, "05": 923, "06": 430, "07": 814}
+NOTEBOOK_STEPS_BFLOAT16 = {"01": 178, "02": 1431, "03": 32, "04": 574, "05": 1046, "06": 525, "07": 948}
 VGG19_CHANNELS = (64, 128, 256, 512, 512)  # the convolutions' output channels in blocks 1-5
 
 
@@ -70,6 +75,13 @@ def measure_step(config, content=DEFAULT_CONTENT, style=DEFAULT_STYLE, steps=3):
         if k:
             times.append(time.perf_counter() - start)
     return statistics.median(times), content.shape[1] * content.shape[2]
+
+
+def notebook_steps(number, precision="auto"):
+    """Notebook `number`'s count of probe steps on the path `precision` resolves to here."""
+    if resolve_precision(precision) == "bfloat16" and number in NOTEBOOK_STEPS_BFLOAT16:
+        return NOTEBOOK_STEPS_BFLOAT16[number]
+    return NOTEBOOK_STEPS[number]
 
 
 class Probe:
@@ -137,7 +149,7 @@ class Probe:
 
     def notebook_seconds(self, number):
         """The estimated computing seconds of notebook `number` ("05") at the students' sizes."""
-        return NOTEBOOK_STEPS[number] * self.step_seconds(256 * 256)  # in steps at 256 x 256 px
+        return notebook_steps(number, self.config.precision) * self.step_seconds(256 * 256)  # steps at 256 px
 
     def say_notebook(self, number):
         """Print, at a notebook's top, how long it computes here at the students' sizes."""

@@ -113,3 +113,17 @@ def test_ctrl_c_saves_the_network_and_resume_goes_on(vgg_weights, photos, tmp_pa
     assert cli.main(["train", "hubble_deep_field", "--photos", str(photos), "-o", str(out),
                      "--steps", str(steps + 1), "--resume", "--size", "32", "--batch-size", "2", "--quiet"]) == 0
     assert read_network_file(out)[0]["record"]["steps"] == steps + 1
+
+
+def test_video_with_a_network_paints_every_frame(network, tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    frames = [Image.fromarray(rng.integers(0, 255, (40, 64, 3), np.uint8)) for _ in range(3)]
+    frames[0].save(tmp_path / "in.gif", save_all=True, append_images=frames[1:], duration=100)
+    status, stdout, err = run(capsys, "video", tmp_path / "in.gif", tmp_path / "out", "--network", network,
+                              "--size", "64")
+    assert status == 0 and "Saved 3 frames" in stdout and "frames per second" in stdout, err
+    written = sorted((tmp_path / "out").iterdir())
+    assert len(written) == 3 and Image.open(written[0]).size == (64, 40)
+    (tmp_path / "bad.nstnet").write_text("no")
+    status, _, err = run(capsys, "video", tmp_path / "in.gif", tmp_path / "o.gif", "--network", tmp_path / "bad.nstnet")
+    assert status == 2 and err.count("\n") == 1 and "is not an nstlib network" in err

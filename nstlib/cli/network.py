@@ -1,8 +1,10 @@
-"""`nst stylize CONTENT --network NAME_OR_PATH`: paint with a trained network, one forward pass.
+"""`nst stylize CONTENT --network NAME_OR_PATH` (and `nst video IN OUT --network ...`): paint with a
+trained network, one forward pass per picture.
 
     nst stylize photo.jpg --network van_gogh_the_starry_night     # a network nstlib ships
     nst stylize photo.jpg --network starry.nstnet -o painted.png   # one `nst train` wrote
     nst stylize holiday_photos/ --network starry.nstnet            # every image in a folder
+    nst video clip.gif painted.gif --network starry.nstnet         # every frame of a clip
 
 CONTENT is a file, a URL, an example's name or a folder of images (then -o is a folder).
 --size is the longest side the photo is painted at (default 512). Taught in notebook 08.
@@ -66,4 +68,22 @@ def _folder(net, name, folder, size, args):
         raise NSTError(f"-o {target}: painting a folder needs a folder to write into, not a file.")
     seconds = [_paint_one(net, f, size, target / f"{f.stem}.png", args.overwrite) for f in files]
     print(f"Saved {len(files)} images to {target} ({sum(seconds):.2f} s of painting)")
+    return 0
+
+
+def run_video_network(args):
+    """`nst video IN OUT --network NAME_OR_PATH`: every frame painted in one pass; the exit status."""
+    from ..feedforward.network import paint
+    from ..feedforward.storage import load_network
+    from ..io.frames import check_output, read_frames, write_frames
+
+    check_output(Path(args.output), overwrite=args.overwrite)
+    net = load_network(args.network)
+    frames = read_frames(args.input, max_dim=args.max_dim or DEFAULT_SIZE, max_frames=args.max_frames)
+    start = time.perf_counter()
+    painted = [paint(net, frame).numpy() for frame in frames]  # (1, H, W, 3) each
+    seconds = time.perf_counter() - start
+    path = write_frames(painted, args.output, fps=args.fps, overwrite=args.overwrite)
+    print(f"Saved {len(painted)} frames to {path} (painted in {seconds:.1f} s, "
+          f"{len(painted) / max(seconds, 1e-9):.1f} frames per second)")
     return 0

@@ -41,6 +41,9 @@ def register(sub):
     clip.add_argument("--resume", action="store_true", help="continue a stopped run from the frames in OUT.frames/")
     clip.add_argument("--cold-start", action="store_true", help="the same as --method independent")
     clip.add_argument("--overwrite", action="store_true")
+    clip.add_argument("--network", metavar="NAME_OR_PATH", help="paint every frame with a trained network in one "
+                      "pass (a .nstnet file from `nst train`, or a shipped one's style name); --style, --method "
+                      "and the settings below do not apply, but --size")
     add_settings_flags(p, skip=NOT_FOR_VIDEO, defaults=PRESETS[DEFAULT].replace(temporal_weight=TEMPORAL_WEIGHT))
     p.set_defaults(func=run)
 
@@ -57,6 +60,10 @@ def _config(args, method):
 
 
 def run(args):
+    if args.network:  # one forward pass per frame, no optimization (notebook 08)
+        from .network import run_video_network
+
+        return run_video_network(args)
     from ..extensions.flow import opencv_available
     from ..extensions.video import stylize_video
     from ..io.frames import FrameFolder, check_output, frames_folder_for, read_frames, write_frames

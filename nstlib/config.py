@@ -60,10 +60,15 @@ VIDEO_METHODS = ("flow", "warm", "independent")
 # or normalizations need it scaled with their costs.
 TEMPORAL_WEIGHT = 3.0e9
 
-# The default pair of `nst stylize` and the studio: both ship with scikit-image, so they
-# work offline everywhere. The Hubble Deep Field is a nod to the seed project's Interstellar.
+# The default pair of `nst stylize` and the studio: the first picture a newcomer sees
+# (`bash scripts/run.sh`), chosen to read as a painting of the photo at a glance: a portrait
+# the eye checks at once, and the painting the course starts from (notebook 01), whose
+# swirls and blue-and-yellow palette cover the whole picture. The astronaut ships with
+# scikit-image; The Starry Night downloads once from its URL (sha256-checked, cached) or
+# comes from $NSTLIB_DATA_DIR offline. (Until 0.2, the Hubble Deep Field: it ships with
+# scikit-image too, but painted only stars into the suit's dark areas.)
 DEFAULT_CONTENT = "astronaut"
-DEFAULT_STYLE = "hubble_deep_field"
+DEFAULT_STYLE = "van_gogh_the_starry_night"
 
 
 def check_layers(names):

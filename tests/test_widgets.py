@@ -212,7 +212,7 @@ def test_an_upload_is_picked_and_used(studio, calls):
     assert studio.wait(60)
     assert text(studio.status.value).startswith("Done:")
     assert tuple(studio.result.best_image.shape) == (1, 48, 64, 3)
-    assert studio.save().name == "my-photo_hubble_deep_field.png"
+    assert studio.save().name == "my-photo_van_gogh_the_starry_night.png"
 
 
 def test_an_unexpected_exception_is_one_line_too(studio, monkeypatch):
@@ -228,7 +228,7 @@ def test_an_unexpected_exception_is_one_line_too(studio, monkeypatch):
 def test_bad_input_is_refused_before_a_run(studio, calls):
     studio.add_image("style", b"<html>not a picture</html>", name="page.jpg")
     assert "not an image Pillow can read" in text(studio.status.value)
-    assert studio.style_picker.value == "hubble_deep_field"  # unchanged
+    assert studio.style_picker.value == "van_gogh_the_starry_night"  # unchanged
 
     for slider in studio.style_weights.values():
         slider.value = 0.0
@@ -287,15 +287,15 @@ def test_save_writes_a_new_file_each_time(studio, tmp_path):
     assert studio.wait(60)
     out = tmp_path / "output"
     out.mkdir(exist_ok=True)
-    mine = out / "astronaut_hubble_deep_field.png"
+    mine = out / "astronaut_van_gogh_the_starry_night.png"
     mine.write_bytes(b"someone else's file")
 
     studio.save_button.click()
     studio.save_button.click()
     assert mine.read_bytes() == b"someone else's file"  # never overwritten
     first, second = studio.saved
-    assert (first.name, second.name) == ("astronaut_hubble_deep_field-1.png",
-                                         "astronaut_hubble_deep_field-2.png")
+    assert (first.name, second.name) == ("astronaut_van_gogh_the_starry_night-1.png",
+                                         "astronaut_van_gogh_the_starry_night-2.png")
     assert second.name in text(studio.save_label.value)
     for path in (first, second):
         a = np.asarray(Image.open(path))
@@ -305,7 +305,7 @@ def test_save_writes_a_new_file_each_time(studio, tmp_path):
     studio.compare("tv_weight", "0, 10")
     assert studio.wait(60)
     studio.compare_grid.children[1].children[2].click()
-    assert studio.saved[-1].name == "astronaut_hubble_deep_field_TV-weight-10.png"
+    assert studio.saved[-1].name == "astronaut_van_gogh_the_starry_night_TV-weight-10.png"
 
 
 def test_studio_helper_displays_and_returns_a_studio(monkeypatch, tmp_path):

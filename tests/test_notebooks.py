@@ -221,6 +221,7 @@ FORMULAS = {  # issue 12: every formula of the course an exercise
     "04_style_cost": ("gram_matrix", "layer_style_cost", "position_gram", "layer_style_cost_any_size", "style_cost"),
     "05_full_optimization": ("total_variation", "total_cost", "train_step"),
     "07_beyond_the_basics": ("preserve_luminance", "masked_gram"),
+    "08_fast_style_transfer": ("instance_norm", "upsample"),
 }
 
 

@@ -47,6 +47,7 @@ The files:
                           check_train_step
     nb07_beyond.py        notebook 07: check_preserve_luminance, check_masked_gram
     nb07_video.py         notebook 07 (video): check_warp
+    nb08_feedforward.py   notebook 08: check_instance_norm, check_upsample
 
 To check another notebook's exercises, add ``nbNN_<topic>.py`` with its ``check_*``
 functions built on the harness, and re-export them below: the notebooks call
@@ -70,6 +71,7 @@ from .nb05_optimization import check_total_cost, check_total_variation, check_tr
 from .nb06_tuning import check_tuning
 from .nb07_beyond import check_masked_gram, check_preserve_luminance
 from .nb07_video import check_warp
+from .nb08_feedforward import check_instance_norm, check_upsample
 from .stand_in import StandInExtractor
 
 # What the notebooks call: each check returns the function to go on with, says so when the
@@ -89,6 +91,8 @@ check_train_step = _exercise(check_train_step, "train_step")
 check_preserve_luminance = _exercise(check_preserve_luminance, "preserve_luminance")
 check_masked_gram = _exercise(check_masked_gram, "masked_gram")
 check_warp = _exercise(check_warp, "warp")
+check_instance_norm = _exercise(check_instance_norm, "instance_norm")
+check_upsample = _exercise(check_upsample, "upsample")
 check_tuning = _exercise(check_tuning, "tuning")
 
 __all__ = [
@@ -102,4 +106,5 @@ __all__ = [
     "check_tuning",
     "check_preserve_luminance", "check_masked_gram",
     "check_warp",
+    "check_instance_norm", "check_upsample",
 ]

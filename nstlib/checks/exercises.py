@@ -38,6 +38,8 @@ EXERCISES = {
     "preserve_luminance": ("07", "nstlib.extensions.color.preserve_luminance"),
     "masked_gram": ("07", "nstlib.core.costs.position_gram"),
     "warp": ("07", "nstlib.extensions.flow.warp"),
+    "instance_norm": ("08", "nstlib.checks.nb08_feedforward.reference_instance_norm"),
+    "upsample": ("08", "nstlib.checks.nb08_feedforward.reference_upsample"),
 }
 
 

@@ -49,6 +49,14 @@ REFERENCES = {
     "preserve_luminance": ("nstlib.extensions.color.preserve_luminance",),
     "masked_gram": ("nstlib.core.costs.position_gram", "nstlib.core.losses.position_moments"),
     "warp": ("nstlib.extensions.flow.warp", "nstlib.extensions.flow._sample"),
+    "instance_norm": ("nstlib.checks.nb08_feedforward.reference_instance_norm",
+                      "nstlib.feedforward.layers.InstanceNormalization",
+                      "nstlib.feedforward.layers.InstanceNormalization.call",
+                      "keras.layers.GroupNormalization", "keras.layers.LayerNormalization",
+                      "keras.layers.BatchNormalization"),
+    "upsample": ("nstlib.checks.nb08_feedforward.reference_upsample",
+                 "nstlib.feedforward.layers.UpsampleConv", "nstlib.feedforward.layers.UpsampleConv.call",
+                 "nstlib.feedforward.layers.ConvBlock", "nstlib.feedforward.layers.ConvBlock.call"),
 }
 
 _watched: contextvars.ContextVar = contextvars.ContextVar("own_work_watched", default=None)

@@ -36,7 +36,7 @@ LBFGS_EVALUATIONS = 1.1  # cost evaluations per L-BFGS iteration, measured on th
 # Two counts, one per precision path: on a CPU with bfloat16 instructions the probe's step is
 # about twice as fast, but not every cell is (notebook 02's reconstructions run in float32),
 # so that path has its own count, from a run on such a CPU (AMD EPYC Zen 4, AVX512_BF16).
-NOTEBOOK_STEPS = {"01": 140, "02": 736, "03": 20, "04": 463, "05": 923, "06": 430, "07": 814}
+NOTEBOOK_STEPS = {"01": 140, "02": 736, "03": 20, "04": 463, "05": 923, "06": 430, "07": 814, "08": 232}
 NOTEBOOK_STEPS_BFLOAT16 = {"01": 178, "02": 1431, "03": 32, "04": 574, "05": 1046, "06": 525, "07": 948}
 VGG19_CHANNELS = (64, 128, 256, 512, 512)  # the convolutions' output channels in blocks 1-5
 

@@ -82,7 +82,7 @@ def test_rgba_composited_on_white(tmp_path):
     rgba = np.zeros((40, 40, 4), np.uint8)
     rgba[:, :20] = (255, 0, 0, 255)  # opaque red | fully transparent black
     rgba[:, 30:] = (0, 0, 0, 128)  # half-transparent black: mid gray on white
-    a = pixels(save(Image.fromarray(rgba, "RGBA"), tmp_path / "t.png"))
+    a = pixels(save(Image.fromarray(rgba), tmp_path / "t.png"))
     np.testing.assert_allclose(a[5, 5], [1, 0, 0], atol=1e-6)
     np.testing.assert_allclose(a[5, 25], [1, 1, 1], atol=1e-6)  # transparent -> white
     np.testing.assert_allclose(a[5, 35], [127 / 255] * 3, atol=0.01)

@@ -17,11 +17,19 @@ from PIL import Image
 
 import nstlib.core.transfer as transfer_module
 import nstlib.studio as studio_package
-from nstlib.config import Config
+from nstlib.config import DEFAULT_CONTENT, DEFAULT_STYLE, Config
 from nstlib.errors import NSTError
 from nstlib.studio import Studio
 
-SIZE = 64
+SIZE = 80  # the default bridge (2.15:1) keeps 37 px on its short side: VGG-19 needs 32
+PAIR = f"{DEFAULT_CONTENT}_{DEFAULT_STYLE}"  # the studio's default pair, as output names spell it
+
+
+def default_shape():
+    """(height, width) of the default content image at SIZE px."""
+    from nstlib.io.examples import load_example
+
+    return tuple(load_example(DEFAULT_CONTENT, max_dim=SIZE).shape[1:3])
 
 
 def text(markup):
@@ -143,7 +151,7 @@ def test_run_then_stop_keeps_the_best_image(studio, calls):
     r = studio.result
     assert r is not None and r.stopped and not r.diverged
     assert 3 <= r.steps_done < 400
-    assert tuple(r.best_image.shape) == (1, SIZE, SIZE, 3)  # astronaut is square
+    assert tuple(r.best_image.shape) == (1, *default_shape(), 3)
     assert len(r.history["total"]) == r.steps_done
     assert studio.progress.value == r.steps_done
     assert text(studio.status.value).startswith(f"Stopped on request after {r.steps_done} steps")
@@ -192,8 +200,8 @@ def test_an_impossible_image_is_reported_on_the_status_line(studio, calls):
     studio.run_button.click()
     assert studio.wait(60)
     status = text(studio.status.value)
-    # ... but 64x3 pixels at 64 px: too small for VGG-19's poolings
-    assert status.startswith("Error:") and "too small" in status and "64x3" in status
+    # ... but 80x3 pixels at 80 px: too small for VGG-19's poolings
+    assert status.startswith("Error:") and "too small" in status and "80x3" in status
     assert "\n" not in status and "Traceback" not in status
     assert isinstance(studio.error, NSTError)
     assert not studio.running and not studio.run_button.disabled
@@ -211,7 +219,7 @@ def test_an_upload_is_picked_and_used(studio, calls):
     studio.run()
     assert studio.wait(60)
     assert text(studio.status.value).startswith("Done:")
-    assert tuple(studio.result.best_image.shape) == (1, 48, 64, 3)
+    assert tuple(studio.result.best_image.shape) == (1, 60, 80, 3)
     assert studio.save().name == "my-photo_van_gogh_the_starry_night.png"
 
 
@@ -253,7 +261,7 @@ def test_compare_runs_each_value_and_labels_it(studio, calls):
         "α/β ratio = 100", "α/β ratio = 10000", "α/β ratio = 1e+06"]
     for (_, r), ratio in zip(studio.comparison, (1e2, 1e4, 1e6)):
         assert r.config.alpha / r.config.beta == pytest.approx(ratio)
-        assert r.steps_done == 4 and tuple(r.best_image.shape) == (1, SIZE, SIZE, 3)
+        assert r.steps_done == 4 and tuple(r.best_image.shape) == (1, *default_shape(), 3)
     tiles = studio.compare_grid.children
     assert len(tiles) == 3 and "α/β ratio = 1e+06" in tiles[2].children[1].value
     assert len(calls) == 3 and {name for name, _ in calls} == {"nstlib-studio"}
@@ -287,25 +295,25 @@ def test_save_writes_a_new_file_each_time(studio, tmp_path):
     assert studio.wait(60)
     out = tmp_path / "output"
     out.mkdir(exist_ok=True)
-    mine = out / "astronaut_van_gogh_the_starry_night.png"
+    mine = out / f"{PAIR}.png"
     mine.write_bytes(b"someone else's file")
 
     studio.save_button.click()
     studio.save_button.click()
     assert mine.read_bytes() == b"someone else's file"  # never overwritten
     first, second = studio.saved
-    assert (first.name, second.name) == ("astronaut_van_gogh_the_starry_night-1.png",
-                                         "astronaut_van_gogh_the_starry_night-2.png")
+    assert (first.name, second.name) == (f"{PAIR}-1.png",
+                                         f"{PAIR}-2.png")
     assert second.name in text(studio.save_label.value)
     for path in (first, second):
         a = np.asarray(Image.open(path))
-        assert a.shape == (SIZE, SIZE, 3)
+        assert a.shape == (*default_shape(), 3)
 
     # a comparison's tile saves its own image, named with its value
     studio.compare("tv_weight", "0, 10")
     assert studio.wait(60)
     studio.compare_grid.children[1].children[2].click()
-    assert studio.saved[-1].name == "astronaut_van_gogh_the_starry_night_TV-weight-10.png"
+    assert studio.saved[-1].name == f"{PAIR}_TV-weight-10.png"
 
 
 def test_studio_helper_displays_and_returns_a_studio(monkeypatch, tmp_path):

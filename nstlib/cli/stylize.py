@@ -115,7 +115,7 @@ def _check(args, sizes):
         if value is not None and value < 1:
             raise NSTError(f"--{name.replace('_', '-')} must be a whole number of steps >= 1, not {value}.")
     if args.resume is not None and not args.resume.strip():
-        raise NSTError("--resume needs the checkpoint's path, e.g. --resume output/astronaut_van_gogh_the_starry_night.ckpt.npz "
+        raise NSTError("--resume needs the checkpoint's path, e.g. --resume output/golden_gate_bridge_van_gogh_the_starry_night.ckpt.npz "
                        "(a run with --checkpoint-every N writes it).")
     resuming = args.resume is not None
     if sizes and (args.checkpoint_every or resuming):

@@ -19,7 +19,7 @@ import time
 
 import tensorflow as tf
 
-from ..config import DEFAULT_CONTENT, DEFAULT_STYLE, LAYER_NAMES, QUICK, Config
+from ..config import LAYER_NAMES, QUICK, Config
 from ..io.sources import as_image
 from .adam import AdamState
 from .loop import adam_step, traced_value_and_grad
@@ -54,7 +54,12 @@ def forward_flops(deepest, height, width):
     return flops
 
 
-def measure_step(config, content=DEFAULT_CONTENT, style=DEFAULT_STYLE, steps=3):
+# The probe's pair: square, offline (both ship with scikit-image), and the pair NOTEBOOK_STEPS
+# was counted with; a step's time depends on the content's pixels, not on the style.
+PROBE_CONTENT, PROBE_STYLE = "astronaut", "hubble_deep_field"
+
+
+def measure_step(config, content=PROBE_CONTENT, style=PROBE_STYLE, steps=3):
     """(median seconds of a step of `config` at its max_dim after one for tracing, its pixels).
 
     A step is an Adam step, or one cost-and-gradient evaluation for L-BFGS: the traced
@@ -85,7 +90,7 @@ def notebook_steps(number, precision="auto"):
 
 
 class Probe:
-    """A step measured at one size (default pair), and estimates for other runs from it.
+    """A step measured at one size (the probe's pair, PROBE_CONTENT and PROBE_STYLE), and estimates for other runs from it.
 
     step: the median seconds of a step at `size` px; fixed: the part of it that does not
     grow with the pixels (Python, the optimizer's bookkeeping), from a second measurement

@@ -79,7 +79,7 @@ def _file_name(names, label=""):
 class Studio:
     """The style-transfer panel. Display it (last line of a cell) to use it.
 
-    ``Studio(config=None, content="astronaut", style="van_gogh_the_starry_night",
+    ``Studio(config=None, content="golden_gate_bridge", style="van_gogh_the_starry_night",
     output_dir=None, **config_overrides)``: config (default :func:`default_config`)
     sets the sliders; content and style are example names; Save writes to
     output_dir (default: the project's output/, nstlib.io.output.output_dir()).

@@ -38,8 +38,9 @@ def test_no_silent_overwrite(vgg_weights, tmp_path, capsys):
     status, _, err = run(capsys, "stylize", "-o", str(out), *FAST)
     assert status == 2 and out.read_bytes() == b"precious"
     assert err.count("\n") == 1 and "--overwrite" in err
-    status, _, _ = run(capsys, "stylize", "-o", str(out), "--overwrite", *FAST)
-    assert status == 0 and Image.open(out).size == (64, 64)
+    # The default pair's photo is wide (about 2.1:1): 96 px keeps its short side above VGG-19's 32.
+    status, _, _ = run(capsys, "stylize", "-o", str(out), "--overwrite", *FAST, "--size", "96")
+    assert status == 0 and Image.open(out).size[0] == 96
 
 
 @pytest.mark.parametrize(

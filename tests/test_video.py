@@ -225,7 +225,7 @@ def test_the_cli_and_the_library_share_the_temporal_weight():
 
     assert video.TEMPORAL_WEIGHT is config.TEMPORAL_WEIGHT and video.METHODS is config.VIDEO_METHODS
     help_text = " ".join(cli.build_parser()._subparsers._group_actions[0].choices["video"].format_help().split())
-    assert f"(default: {video.TEMPORAL_WEIGHT:g})" in help_text and "--resume" in help_text
+    assert f"(default: {video.TEMPORAL_WEIGHT:g}; at least 0)" in help_text and "--resume" in help_text
 
 
 def test_a_stopped_run_keeps_its_frames_and_resumes(vgg_weights, tmp_path, capsys):

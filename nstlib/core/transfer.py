@@ -15,7 +15,7 @@ Taught in notebooks/05_full_optimization.ipynb.
 
 import time
 
-from ..config import Config
+from ..config import CALLBACK_EVERY, DEFAULT_CONFIG
 from ..errors import NSTError
 from ..io.checkpoint import Checkpoint, load_checkpoint
 from ..io.images import load_image, resize_to
@@ -26,14 +26,16 @@ from .schedule import TIME_UP, TimeLimit, plan, stage_images, upsample
 
 
 def stylize(content, style, config=None, *, style_weights=None, mask=None, outside_style=None,
-            init_image=None, callback=None, callback_every=10, stop=None, progress=True,
+            init_image=None, callback=None, callback_every=CALLBACK_EVERY, stop=None, progress=True,
             callbacks=(), checkpoint=None, checkpoint_every=None, resume=None, extractor=None,
             state=None, previous=None, **overrides):
     """Optimize an image to match content's content and style's style; a Result.
 
     content, style: images (tensors, arrays, paths, URLs or example names), resized so
-    their longest side is config.max_dim. config: a Config (default Config()); keyword
-    overrides change its fields, e.g. ``stylize(c, s, steps=50)``.
+    their longest side is config.max_dim. config: a Config (default DEFAULT_CONFIG, the
+    `fast` preset that `nst stylize` and the studio start from: L-BFGS, 50 steps, 512 px;
+    Config() is notebook 05's plain Adam loop); keyword overrides change its fields, e.g.
+    ``stylize(c, s, steps=20)``.
 
     - style may be a list of styles, blended with style_weights; mask (where the style
       applies) and outside_style (painted outside it): see StyleTransfer.
@@ -58,7 +60,7 @@ def stylize(content, style, config=None, *, style_weights=None, mask=None, outsi
         mask = resume.mask if mask is None else mask
         outside_style = resume.outside_style if outside_style is None else outside_style
         style_weights = resume.style_weights if style_weights is None else style_weights
-    config = config or (resume.config if resume is not None else Config())
+    config = config or (resume.config if resume is not None else DEFAULT_CONFIG)
     config = config.replace(**overrides) if overrides else config
     stages = plan(config)
     if len(stages) > 1 and (resume is not None or checkpoint is not None or previous is not None):
@@ -71,7 +73,7 @@ def stylize(content, style, config=None, *, style_weights=None, mask=None, outsi
                       resume=resume, extractor=extractor, state=state, previous=previous)
 
 
-def run_stages(content, style, config, stages, *, callback=None, callback_every=10, stop=None,
+def run_stages(content, style, config, stages, *, callback=None, callback_every=CALLBACK_EVERY, stop=None,
                progress=True, callbacks=(), init_image=None, resume=None, state=None, **problem):
     """Run the stages (nstlib.core.schedule.Stage) in order, each from the last one's result.
 

@@ -40,7 +40,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
-from ..config import MIN_SIDE, TEMPORAL_WEIGHT, VIDEO_METHODS, Config, check_choice
+from ..config import DEFAULT_CONFIG, MIN_SIDE, TEMPORAL_WEIGHT, VIDEO_METHODS, check_choice
 from ..core.problem import initial_image
 from ..core.transfer import stylize
 from ..core.vgg import cached_extractor
@@ -77,7 +77,7 @@ def stylize_video(frames, style, config=None, method=None, *, warm_start=None, t
     finished so far (a frame cut short is left out). Keyword overrides change the
     config's fields (steps=50, ...). Taught in notebooks/07_beyond_the_basics.ipynb.
     """
-    config = (config or Config()).replace(**overrides)
+    config = (config or DEFAULT_CONFIG).replace(**overrides)
     method = _method(method, warm_start)
     frames = _frames(frames, config.max_dim)
     style = as_image(style, max(MIN_SIDE, round(config.max_dim * config.style_scale)))  # loaded once
@@ -163,7 +163,7 @@ def frame_start(method, frame, previous_frame, previous_result, style=None, conf
     masks = optical.occlusions(backward, forward)
     unseen = (masks["occluded"] | masks["outside"]).astype(np.float32)[None, ..., None]
     warped = optical.warp(previous_result, backward, "cubic")  # bilinear would blur a bit more each frame
-    fresh = initial_image(frame, frame if style is None else style, config or Config())
+    fresh = initial_image(frame, frame if style is None else style, config or DEFAULT_CONFIG)
     start = unseen * np.asarray(fresh, np.float32) + (1.0 - unseen) * warped
     return start, (tf.constant(warped), tf.constant(optical.weights_of(masks)[None, ..., None]))
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..config import CALLBACK_EVERY
 from ..errors import NSTError
 from .images import load_image, show_images, to_uint8, write_atomically
 
@@ -33,7 +34,7 @@ class FrameRecorder:
     recorder only sees the steps stylize calls it at.
     """
 
-    def __init__(self, every=10, max_dim=None):
+    def __init__(self, every=CALLBACK_EVERY, max_dim=None):
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
             raise NSTError(f"every must be a whole number of steps >= 1, not {every!r}.")
         self.every, self.max_dim = int(every), max_dim

@@ -38,7 +38,6 @@ def register(sub):
                       "result as it is; independent: every frame on its own (flickers). Default: flow if OpenCV "
                       "is installed, else warm")
     clip.add_argument("--resume", action="store_true", help="continue a stopped run from the frames in OUT.frames/")
-    clip.add_argument("--cold-start", action="store_true", help="the same as --method independent")
     clip.add_argument("--overwrite", action="store_true")
     add_settings_flags(p, skip=NOT_FOR_VIDEO, defaults=DEFAULT_CONFIG.replace(temporal_weight=TEMPORAL_WEIGHT))
     p.set_defaults(func=run)
@@ -86,10 +85,8 @@ def run(args):
 
 
 def _method(args, has_opencv):
-    """The method asked for (--method, or --cold-start), checked against what is installed."""
-    if args.cold_start and args.method not in (None, "independent"):
-        raise NSTError(f"--cold-start is --method independent: it contradicts --method {args.method}.")
-    method = "independent" if args.cold_start else args.method or ("flow" if has_opencv else "warm")
+    """The method asked for (--method), checked against what is installed."""
+    method = args.method or ("flow" if has_opencv else "warm")
     if method == "flow" and not has_opencv:
         raise NSTError("--method flow needs OpenCV: pip install 'nstlib[video]' (or use --method warm).")
     return method

@@ -59,11 +59,11 @@ class StyleTransfer:
     the content asks for the same statistics.
     """
 
-    def __init__(self, content, style, config, extractor=None, weights=None, *,
+    def __init__(self, content, style, config, extractor=None, *,
                  style_weights=None, mask=None, outside_style=None, previous=None):
         self.config = config
         self.extractor = extractor or cached_extractor(
-            config.layer_names, weights, config.pooling, config.preprocess, config.precision
+            config.layer_names, None, config.pooling, config.preprocess, config.precision
         )
         content_feats = self.extractor(content)
         names = tuple(n for n, _ in config.style_layers)

@@ -13,22 +13,28 @@ keyword arguments into callbacks (:mod:`nstlib.core.callbacks`) and runs the loo
 Taught in notebooks/05_full_optimization.ipynb.
 """
 
-import time
+from __future__ import annotations
 
-from ..config import CALLBACK_EVERY, DEFAULT_CONFIG
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..config import CALLBACK_EVERY, DEFAULT_CONFIG, Config
 from ..errors import NSTError
 from ..io.checkpoint import Checkpoint, load_checkpoint
 from ..io.images import load_image, resize_to
 from .callbacks import Checkpointer, EverySteps, ProgressBar, StopRequest
-from .loop import optimize
+from .loop import Result, optimize
 from .problem import StyleTransfer, initial_image
 from .schedule import TIME_UP, TimeLimit, plan, stage_images, upsample
 
 
-def stylize(content, style, config=None, *, style_weights=None, mask=None, outside_style=None,
-            init_image=None, callback=None, callback_every=CALLBACK_EVERY, stop=None, progress=True,
-            callbacks=(), checkpoint=None, checkpoint_every=None, resume=None, extractor=None,
-            state=None, previous=None, **overrides):
+def stylize(content, style, config: Config | None = None, *, style_weights: Sequence[float] | None = None,
+            mask=None, outside_style=None, init_image=None, callback: Callable | None = None,
+            callback_every: int = CALLBACK_EVERY, stop=None, progress: bool = True, callbacks: Sequence = (),
+            checkpoint: str | Path | None = None, checkpoint_every: int | None = None,
+            resume: Checkpoint | str | Path | None = None, extractor=None, previous=None,
+            **overrides) -> Result:
     """Optimize an image to match content's content and style's style; a Result.
 
     content, style: images (tensors, arrays, paths, URLs or example names), resized so
@@ -50,7 +56,6 @@ def stylize(content, style, config=None, *, style_weights=None, mask=None, outsi
       Config is used when config is None, and whose mask, outside style and style weights
       when those are not given (see nstlib.io.checkpoint). One size only.
     - extractor: the feature extractor (default: VGG-19, built once per settings).
-    - state: an AdamState to continue from (a coarse-to-fine ladder's warm start).
     - previous: a video frame's temporal target, (the previous stylized frame warped
       along the optical flow, its weights): see StyleTransfer and nstlib.extensions.flow.
     """
@@ -70,7 +75,7 @@ def stylize(content, style, config=None, *, style_weights=None, mask=None, outsi
     return run_stages(content, style, config, stages, style_weights=style_weights, mask=mask,
                       outside_style=outside_style, init_image=init_image, callback=callback,
                       callback_every=callback_every, stop=stop, progress=progress, callbacks=callbacks,
-                      resume=resume, extractor=extractor, state=state, previous=previous)
+                      resume=resume, extractor=extractor, previous=previous)
 
 
 def run_stages(content, style, config, stages, *, callback=None, callback_every=CALLBACK_EVERY, stop=None,

@@ -43,6 +43,8 @@
 Taught in notebooks/07_beyond_the_basics.ipynb.
 """
 
+from __future__ import annotations
+
 from ..config import DEFAULT_CONFIG, DEFAULT_PRESET, STYLE_LAYERS, Config
 from ..errors import NSTError
 
@@ -94,7 +96,7 @@ PRESETS = {
 DEFAULT = DEFAULT_PRESET  # what stylize(), `nst stylize`, `nst video` and the studio start from
 
 
-def preset(name, **changes):
+def preset(name: str, **changes) -> Config:
     """The Config of a preset, with some fields changed: preset("gatys", steps=200)."""
     if name not in PRESETS:
         raise NSTError(f"Unknown preset {name!r}: choose one of {', '.join(PRESETS)}.")

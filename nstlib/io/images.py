@@ -9,6 +9,8 @@ EXIF orientation, transparency on white, 16-bit scaled right, and one clear
 :class:`NSTError` for every file that cannot be used.
 """
 
+from __future__ import annotations
+
 import contextlib
 import os
 import secrets
@@ -32,7 +34,7 @@ SAVE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 ARRAY_SHAPES = "(H, W), (H, W, 1), (H, W, 3), (H, W, 4) or (1, H, W, 3)"
 
 
-def load_image(source, max_dim=None, min_side=MIN_SIDE):
+def load_image(source, max_dim: int | None = None, min_side: int = MIN_SIDE) -> tf.Tensor:
     """Any image a user may have, as a float32 tensor (1, H, W, 3) in [0, 1].
 
     ``source`` is a path (str or pathlib), an http(s) URL (downloaded once into
@@ -177,7 +179,7 @@ def _from_array(a):
     return np.broadcast_to(a, a.shape[:2] + (3,))  # (H, W, 3)
 
 
-def resize(image, max_dim):
+def resize(image: tf.Tensor, max_dim: int) -> tf.Tensor:
     """image (1, H, W, 3) resized so that its longest side is max_dim, aspect kept.
 
     Shrinks or enlarges, antialiased; values stay in [0, 1].
@@ -190,7 +192,7 @@ def resize(image, max_dim):
     return resize_to(image, (max(1, round(height * scale)), max(1, round(width * scale))))
 
 
-def resize_to(image, size):
+def resize_to(image: tf.Tensor, size: tuple) -> tf.Tensor:
     """image (1, H, W, 3) or (H, W, 3) resized to size = (new_H, new_W), antialiased.
 
     Used throughout the notebooks (e.g. to give two images one size); taught nowhere.
@@ -217,7 +219,7 @@ def to_uint8(image):
     return np.round(np.clip(a, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
-def save_image(image, path, overwrite=False):
+def save_image(image: tf.Tensor, path: str | Path, overwrite: bool = False) -> Path:
     """Write image (1, H, W, 3) in [0, 1] to a .png, .jpg or .jpeg file; return its Path.
 
     Creates missing folders; writes to a temporary file first and renames it, so a

@@ -16,6 +16,7 @@ def frames(n=3, size=(40, 48)):
     return [rng.integers(0, 256, (*size, 3), dtype=np.uint8) for _ in range(n)]
 
 
+@pytest.mark.slow
 def test_a_20_step_run_recorded_every_5_steps_is_a_4_frame_gif(vgg_weights, tmp_path):
     recorder, small = FrameRecorder(every=5), FrameRecorder(every=10, max_dim=32)
 

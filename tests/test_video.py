@@ -37,6 +37,7 @@ def noisy_clip():
             for k in range(4)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("clip", [shifted_clip, noisy_clip])
 def test_warm_start_flickers_less(vgg_weights, tmp_path, clip):
     frames, style = clip(), load_example("kandinsky_composition_vii", max_dim=64)
@@ -55,6 +56,7 @@ def test_warm_start_flickers_less(vgg_weights, tmp_path, clip):
     assert len(read_frames(write_frames(warm, tmp_path / "out"))) == 4
 
 
+@pytest.mark.slow
 def test_callback_frame_can_stop(vgg_weights):
     frames = noisy_clip()
     out = stylize_video(frames, "hubble_deep_field", steps=2, max_dim=64, callback_frame=lambda k, image: k == 1,
@@ -116,6 +118,7 @@ def known_motion_clip(n_frames=4):
                                  zoom=1.02, sprite=cup)
 
 
+@pytest.mark.slow
 def test_the_temporal_cost_lowers_the_warping_error(vgg_weights):
     clip, style = known_motion_clip(), load_example("kandinsky_composition_vii", max_dim=64)
     config = Config(max_dim=64, steps=10)
@@ -161,6 +164,7 @@ def test_warping_error_is_zero_for_frames_that_follow_the_motion():
         warping_error(frozen)
 
 
+@pytest.mark.slow
 def test_lbfgs_frames_and_method_mistakes(vgg_weights, monkeypatch):
     frames = known_motion_clip(2).frames
     out = stylize_video(frames, "hubble_deep_field", Config(max_dim=64, steps=3, optimizer="lbfgs"), "flow",
@@ -225,6 +229,7 @@ def test_the_cli_and_the_library_share_the_temporal_weight():
     assert f"(default: {video.TEMPORAL_WEIGHT:g}; at least 0)" in help_text and "--resume" in help_text
 
 
+@pytest.mark.slow
 def test_a_stopped_run_keeps_its_frames_and_resumes(vgg_weights, tmp_path, capsys):
     clip = save_clip(tmp_path / "clip", known_motion_clip(4).frames)
     out = tmp_path / "styled"

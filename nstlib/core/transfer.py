@@ -22,9 +22,10 @@ from pathlib import Path
 from ..config import CALLBACK_EVERY, DEFAULT_CONFIG, Config
 from ..errors import NSTError
 from ..io.checkpoint import Checkpoint, load_checkpoint
-from ..io.images import load_image, resize_to
+from ..io.images import load_image, load_mask
 from .callbacks import Checkpointer, EverySteps, ProgressBar, StopRequest
 from .loop import Result, optimize
+from .pixels import resize_to
 from .problem import StyleTransfer, initial_image
 from .schedule import TIME_UP, TimeLimit, plan, stage_images, upsample
 
@@ -65,6 +66,7 @@ def stylize(content, style, config: Config | None = None, *, style_weights: Sequ
         mask = resume.mask if mask is None else mask
         outside_style = resume.outside_style if outside_style is None else outside_style
         style_weights = resume.style_weights if style_weights is None else style_weights
+    mask = None if mask is None else load_mask(mask)  # a file read here: the problem takes tensors
     config = config or (resume.config if resume is not None else DEFAULT_CONFIG)
     config = config.replace(**overrides) if overrides else config
     stages = plan(config)

@@ -23,6 +23,7 @@ import tensorflow as tf
 from PIL import Image, ImageOps
 
 from ..config import MIN_SIDE
+from ..core.pixels import resize, resize_to  # noqa: F401 (tensors only: the algorithm's; the notebooks import them here)
 from ..errors import NSTError
 from .download import fetch
 
@@ -179,29 +180,13 @@ def _from_array(a):
     return np.broadcast_to(a, a.shape[:2] + (3,))  # (H, W, 3)
 
 
-def resize(image: tf.Tensor, max_dim: int) -> tf.Tensor:
-    """image (1, H, W, 3) resized so that its longest side is max_dim, aspect kept.
-
-    Shrinks or enlarges, antialiased; values stay in [0, 1].
-    Used throughout the notebooks; taught nowhere: it's plumbing.
-    """
-    if isinstance(max_dim, bool) or not isinstance(max_dim, (int, np.integer)) or max_dim < 1:
-        raise NSTError(f"max_dim must be a whole number of pixels >= 1, not {max_dim!r}.")
-    height, width = tf.convert_to_tensor(image).shape[-3:-1]
-    scale = max_dim / max(height, width)
-    return resize_to(image, (max(1, round(height * scale)), max(1, round(width * scale))))
-
-
-def resize_to(image: tf.Tensor, size: tuple) -> tf.Tensor:
-    """image (1, H, W, 3) or (H, W, 3) resized to size = (new_H, new_W), antialiased.
-
-    Used throughout the notebooks (e.g. to give two images one size); taught nowhere.
-    """
-    image = tf.convert_to_tensor(image, tf.float32)
-    size = tuple(int(side) for side in size)  # also takes a TensorShape: content.shape[1:3]
-    if tuple(image.shape[-3:-1]) != size:
-        image = tf.image.resize(image, size, method="bilinear", antialias=True)
-    return tf.clip_by_value(image, 0.0, 1.0)
+def load_mask(mask):
+    """A mask as the algorithm takes it: a path, URL or image read as its luminance,
+    (1, H, W, 1) float32; an array (H, W) or (1, H, W, 1) as it is."""
+    shape = None if isinstance(mask, (str, os.PathLike)) else np.shape(mask)
+    if shape is not None and (len(shape) == 2 or (len(shape) == 4 and shape[-1] == 1)):
+        return mask
+    return tf.reduce_mean(load_image(mask, min_side=1), axis=-1, keepdims=True)
 
 
 def to_uint8(image):

@@ -48,6 +48,10 @@ STYLE_LOSSES = ("gram", "w2")
 OPTIMIZERS = ("adam", "lbfgs")
 INITS = ("content", "noise", "style")
 
+# The studio's TV weight control: per pixel position in the course's normalization (the fast
+# preset's 1e5; 1e6 smooths visibly), summed in the tf-tutorial's (its 30): 0 and 0.1 ... 1e6.
+TV_CHOICES = (0.0,) + tuple(k * 10.0**e for e in range(-1, 6) for k in (1, 3)) + (1e6,)
+
 # `nst video`'s methods (nstlib.extensions.video) and the temporal cost's default weight.
 VIDEO_METHODS = ("flow", "warm", "independent")
 # The temporal cost's weight when neither the call nor the config gives one, for Config()'s
@@ -81,9 +85,18 @@ def check_layers(names):
         )
 
 
-def _setting(default, help, flag=None, choices=None):
-    """A Config field: its default, the help the CLI shows, and its flag if not --field-name."""
-    return field(default=default, metadata={"help": help, "flag": flag, "choices": choices})
+def _setting(default, help, flag=None, choices=None, low=None, high=None, positive=False, widget=None):
+    """A Config field and its rules, written once: its default, the help the CLI shows, its flag
+    if not --field-name, its choices or its range (low, high; positive: greater than 0), and its
+    studio control's range (widget: (min, max, step), or the options). validate(), the CLI's
+    flags (nstlib.cli.flags) and the studio's controls (nstlib.studio.binding) read them."""
+    return field(default=default, metadata={"help": help, "flag": flag, "choices": choices, "low": low,
+                                            "high": high, "positive": positive, "widget": widget})
+
+
+def rule(name, key):
+    """A field's rule from its metadata: rule("steps", "widget") -> (1, 2000, 1)."""
+    return Config.__dataclass_fields__[name].metadata[key]
 
 
 @dataclass(frozen=True)
@@ -97,33 +110,40 @@ class Config:
     style_loss: str = _setting("gram", "gram (Gatys et al.'s Gram matrices) or w2 (Wasserstein-2 between the "
                                "features' Gaussians: means and covariances)", choices=STYLE_LOSSES)
     # how much each cost counts: J = alpha J_content + beta J_style + tv_weight J_tv
-    alpha: float = _setting(10.0, "content weight α")
-    beta: float = _setting(1e-3, "style weight β (the course's 40 assumes [0, 1] inputs; see notebook 05)")
-    tv_weight: float = _setting(0.0, "total variation weight")
+    alpha: float = _setting(10.0, "content weight α", positive=True)
+    beta: float = _setting(1e-3, "style weight β (the course's 40 assumes [0, 1] inputs; see notebook 05)",
+                         positive=True)
+    tv_weight: float = _setting(0.0, "total variation weight", low=0.0, widget=TV_CHOICES)
     temporal_weight: float = _setting(0.0, "video: weight of the temporal cost (the frame against the "
-                                      "previous stylized frame warped along the optical flow)")
+                                      "previous stylized frame warped along the optical flow)", low=0.0)
     # how the image is optimized
     optimizer: str = _setting("adam", "adam, or lbfgs (SciPy's L-BFGS-B)", choices=OPTIMIZERS)
-    learning_rate: float = _setting(0.02, "Adam's step size, on pixels in [0, 1]", flag="--lr")
-    adam_beta1: float = _setting(0.99, "Adam's β1 (the TensorFlow tutorial's; Keras' default is 0.9)")
-    adam_epsilon: float = _setting(0.1, "Adam's ε (the TensorFlow tutorial's; Keras' default is 1e-7)")
-    steps: int = _setting(300, "optimization steps")
+    learning_rate: float = _setting(0.02, "Adam's step size, on pixels in [0, 1]", flag="--lr",
+                                  positive=True, widget=(-4, 0, 0.05))
+    adam_beta1: float = _setting(0.99, "Adam's β1 (the TensorFlow tutorial's; Keras' default is 0.9)",
+                               low=0.0, high=0.999999)
+    adam_epsilon: float = _setting(0.1, "Adam's ε (the TensorFlow tutorial's; Keras' default is 1e-7)",
+                                 positive=True)
+    steps: int = _setting(300, "optimization steps", low=1, widget=(1, 2000, 1))
     ema: float = _setting(0.0, "the result is the moving average of the images with this decay, e.g. 0.99 "
-                          "(0: the image of lowest cost)")
+                          "(0: the image of lowest cost)", low=0.0, high=0.9999)
     init: str = _setting("content", "the starting image: content, noise (content plus noise) or style", choices=INITS)
-    noise_ratio: float = _setting(0.6, "with --init noise: the share of noise")
-    max_dim: int = _setting(512, "the longest side of the images, in pixels", flag="--size")
+    noise_ratio: float = _setting(0.6, "with --init noise: the share of noise", low=0.0, high=1.0)
+    max_dim: int = _setting(512, "the longest side of the images, in pixels", flag="--size",
+                           low=MIN_SIDE, high=4096, widget=(64, 1024, 32))
     style_scale: float = _setting(1.0, "the style image's size relative to the output's: 0.5 paints "
-                                  "larger strokes, 2 smaller ones (its longest side is size × this)")
+                                  "larger strokes, 2 smaller ones (its longest side is size × this)", low=0.1, high=4.0)
     # coarse to fine (nstlib.core.schedule): coarse_steps at min_size, min_size * scale_factor, ...
-    min_size: int = _setting(0, "coarse to fine: the first size, in pixels (0: one size, max_dim)")
-    scale_factor: float = _setting(2.0, "coarse to fine: each size is this many times the last")
-    coarse_steps: int = _setting(100, "coarse to fine: steps at each size below max_dim")
+    min_size: int = _setting(0, "coarse to fine: the first size, in pixels (0: one size, max_dim)",
+                           low=0, high=4096)
+    scale_factor: float = _setting(2.0, "coarse to fine: each size is this many times the last",
+                                  low=1.1, high=4.0)
+    coarse_steps: int = _setting(100, "coarse to fine: steps at each size below max_dim", low=1)
     detail: bool = _setting(False, "coarse to fine: add the content's fine detail to each upsampled result")
     warm_start: bool = _setting(False, "coarse to fine: Adam keeps its moments (resized) from the last size")
     time_budget: float = _setting(0.0, "seconds the whole run may take (0: no limit); the steps fit it",
-                                  flag="--time")
-    seed: int = _setting(0, "random seed (of the noise start)")
+                                  flag="--time", low=0.0, widget=(0, 900, 5))
+    seed: int = _setting(0, "random seed (of the noise start)", low=0, widget=(0, 2**31 - 1, 1))
     jit_compile: bool = _setting(False, "XLA for the step (see benchmarks/ for when it pays)")
     precision: str = _setting("auto", "VGG-19's arithmetic; auto is bfloat16 on CPUs that have it", choices=PRECISIONS)
 
@@ -155,30 +175,10 @@ class Config:
         return tuple(dict.fromkeys(self.content_layers + tuple(n for n, _ in self.style_layers)))
 
     def validate(self):
-        for name in ("alpha", "beta", "learning_rate"):
-            _positive(name, getattr(self, name))
-        _number("tv_weight", self.tv_weight, low=0.0)
-        _number("temporal_weight", self.temporal_weight, low=0.0)
-        _number("noise_ratio", self.noise_ratio, low=0.0, high=1.0)
-        _number("adam_beta1", self.adam_beta1, low=0.0, high=0.999999)
-        _number("ema", self.ema, low=0.0, high=0.9999)
-        _positive("adam_epsilon", self.adam_epsilon)
-        for name in ("preprocess", "jit_compile", "detail", "warm_start"):
-            if not isinstance(getattr(self, name), bool):
-                raise NSTError(f"{name} must be True or False, not {getattr(self, name)!r}.")
-        _integer("steps", self.steps, low=1)
-        _integer("max_dim", self.max_dim, low=MIN_SIDE, high=4096)
-        _integer("min_size", self.min_size, low=0, high=4096)
+        for f in dataclasses.fields(self):
+            _check_field(f, getattr(self, f.name))
         if 0 < self.min_size < MIN_SIDE:
             raise NSTError(f"min_size must be 0 (one size) or at least {MIN_SIDE} pixels, not {self.min_size}.")
-        _number("scale_factor", self.scale_factor, low=1.1, high=4.0)
-        _number("style_scale", self.style_scale, low=0.1, high=4.0)
-        _integer("coarse_steps", self.coarse_steps, low=1)
-        _number("time_budget", self.time_budget, low=0.0)
-        _integer("seed", self.seed, low=0)
-        for f in dataclasses.fields(self):
-            if f.metadata.get("choices"):
-                check_choice(f.name, getattr(self, f.name), f.metadata["choices"])
         if not self.content_layers:
             raise NSTError("content_layers is empty: name at least one VGG-19 layer, e.g. block4_conv2.")
         if not self.style_layers:
@@ -188,6 +188,26 @@ class Config:
             _number(f"the weight of style layer {n}", w, low=0.0)
         if sum(w for _, w in self.style_layers) <= 0:
             raise NSTError("The style layers' weights are all zero: give at least one a positive weight.")
+
+
+# How often stylize() calls its callback, and FrameRecorder records a frame, unless told.
+CALLBACK_EVERY = 10
+
+
+def _check_field(f, value):
+    """NSTError unless value keeps the field's rules (its metadata: choices, range, type)."""
+    m = f.metadata
+    if f.type is bool:
+        if not isinstance(value, bool):
+            raise NSTError(f"{f.name} must be True or False, not {value!r}.")
+    elif m.get("choices"):
+        check_choice(f.name, value, m["choices"])
+    elif f.type is int:
+        _integer(f.name, value, m["low"], m["high"])
+    elif m.get("positive"):
+        _positive(f.name, value)
+    elif m.get("low") is not None:
+        _number(f.name, value, m["low"], m["high"])
 
 
 def _layer_tuple(layers):
@@ -244,3 +264,12 @@ def check_choice(name, value, allowed):
     """NSTError unless value is one of allowed: "pooling must be one of max, avg, not 'min'."."""
     if value not in allowed:
         raise NSTError(f"{name} must be one of {', '.join(allowed)}, not {value!r}.")
+
+
+# The main job's default: what stylize(), `nst stylize`, `nst video` and the studio start from
+# (nstlib.extensions.presets names it "fast", next to the other presets). The best picture per
+# second measured on a float32 CPU (benchmarks/schedules.py): L-BFGS from the content image, few
+# iterations, a little total variation so that small sizes stay clean. Config() itself is the
+# plain Adam loop notebook 05 teaches (the preset "plain").
+DEFAULT_PRESET = "fast"
+DEFAULT_CONFIG = Config(optimizer="lbfgs", steps=50, tv_weight=1e5)

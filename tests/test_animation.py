@@ -7,7 +7,7 @@ import pytest
 from nstlib import stylize
 from nstlib.errors import NSTError
 from nstlib.io import animation
-from nstlib.io.animation import FrameRecorder, before_after, save_gif
+from nstlib.io.animation import FrameRecorder, save_gif
 from nstlib.io.examples import load_example
 
 
@@ -16,6 +16,7 @@ def frames(n=3, size=(40, 48)):
     return [rng.integers(0, 256, (*size, 3), dtype=np.uint8) for _ in range(n)]
 
 
+@pytest.mark.slow
 def test_a_20_step_run_recorded_every_5_steps_is_a_4_frame_gif(vgg_weights, tmp_path):
     recorder, small = FrameRecorder(every=5), FrameRecorder(every=10, max_dim=32)
 
@@ -82,12 +83,3 @@ def test_recorder_needs_a_positive_every():
     with pytest.raises(NSTError, match="every"):
         FrameRecorder(every=0)
 
-
-def test_before_after_shows_three_images():
-    images = [f[np.newaxis] / 255.0 for f in frames()]
-
-    class Result:  # stands in for a stylize Result: its best_image is shown
-        best_image = images[2]
-
-    fig = before_after(images[0], images[1], Result(), credits=["a", "b", "c"])
-    assert [ax.get_title() for ax in fig.axes] == ["Content", "Style", "Result"]

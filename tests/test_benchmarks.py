@@ -17,6 +17,7 @@ def run_schedules(*args, cwd, env=None):
                           env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_schedules_quick_compares_to_the_reference_and_saves_each_picture(tmp_path, vgg_weights):
     out = tmp_path / "pictures"
     proc = run_schedules("--quick", "--only", "high", "--reference", "fast", "--json", cwd=tmp_path,
@@ -50,6 +51,7 @@ def yardstick():
     return Yardstick("astronaut", "hubble_deep_field", size=96)
 
 
+@pytest.mark.slow
 def test_the_yardstick_scores_the_photo_as_itself_and_the_painting_as_the_style(yardstick, vgg_weights):
     from nstlib import load_example
 
@@ -72,6 +74,7 @@ def test_schedules_says_when_the_baseline_lacks_the_reference_row(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_the_notebooks_benchmark_prints_each_notebooks_time_and_slowest_cells(tmp_path, vgg_weights):
     env = {**os.environ, "NSTLIB_QUICK": "1", "NSTLIB_MY_FUNCTIONS": str(tmp_path / "my_functions.py")}
     out = subprocess.run([sys.executable, str(BENCHMARKS / "notebooks.py"), "03", "--save", str(tmp_path / "ran")],

@@ -69,6 +69,7 @@ FLAGS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("flag", FLAGS)
 def test_interrupted_and_resumed_is_the_uninterrupted_run(vgg_weights, tmp_path, capsys, monkeypatch, flag):
     extra = FLAGS[flag](tmp_path)
@@ -96,6 +97,7 @@ def test_interrupted_and_resumed_is_the_uninterrupted_run(vgg_weights, tmp_path,
         assert np.abs(resumed[:, 40:] - content[:, 40:]).max() < 3 / 255
 
 
+@pytest.mark.slow
 def test_save_every_goes_on_numbering_after_a_resume(vgg_weights, tmp_path, capsys, monkeypatch):
     out = tmp_path / "a.png"
     argv = ["stylize", "astronaut", "kandinsky_composition_vii", *BASE, "--preset", "plain", "--save-every", "3"]
@@ -109,6 +111,7 @@ def test_save_every_goes_on_numbering_after_a_resume(vgg_weights, tmp_path, caps
     assert sorted(p.name for p in tmp_path.glob("a-step*")) == ["a-step00003.png", "a-step00006.png"]
 
 
+@pytest.mark.slow
 def test_the_library_resume_keeps_the_mask_and_the_blend(vgg_weights, tmp_path):
     mask = np.zeros((64, 64), np.float32)
     mask[:, :32] = 1
@@ -143,6 +146,7 @@ def _rewrite_meta(path, change):
         (None, "not an nstlib checkpoint"),
     ],
 )
+@pytest.mark.slow
 def test_an_old_or_foreign_file_gets_one_line(vgg_weights, tmp_path, capsys, spoil, words):
     ckpt = tmp_path / "run.ckpt.npz"
     if spoil is None:

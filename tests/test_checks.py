@@ -107,6 +107,7 @@ def test_nst_error_is_shown_as_one_line():
     checks.check_total_variation, checks.check_total_cost, checks.check_train_step,
     checks.check_preserve_luminance, checks.check_masked_gram,
 ], ids=lambda check: check.__name__)
+@pytest.mark.slow
 def test_a_stub_is_not_implemented_yet(check, vgg_weights, capsys):
     name = check.__name__.removeprefix("check_")
     message = fails_with(check.raw, stub, f"{name} is not implemented yet")
@@ -719,6 +720,7 @@ def feature_extractor(vgg, layer_names):
     return model
 
 
+@pytest.mark.slow
 def test_feature_extractor_solution_passes(vgg, capsys):
     checks.check_feature_extractor(feature_extractor)
     assert capsys.readouterr().out == "✓ feature_extractor: all checks passed\n"
@@ -728,23 +730,27 @@ def test_feature_extractor_solution_passes(vgg, capsys):
     assert "✓ feature_extractor" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_feature_extractor_returning_only_the_last_layer(vgg):
     fails_with(checks.check_feature_extractor, lambda vgg, names: keras.Model(vgg.input, vgg.output),
                "only the last layer: vgg.output is block5_pool's activations")
 
 
+@pytest.mark.slow
 def test_feature_extractor_returning_a_dict(vgg):
     fails_with(checks.check_feature_extractor,
                lambda vgg, names: keras.Model(vgg.input, {n: vgg.get_layer(n).output for n in names}),
                "the model returns a dict: its outputs must be a list")
 
 
+@pytest.mark.slow
 def test_feature_extractor_in_the_networks_order(vgg):
     fails_with(checks.check_feature_extractor,
                lambda vgg, names: keras.Model(vgg.input, [layer.output for layer in vgg.layers if layer.name in names]),
                "outputs[0] holds block1_conv1's activations, not block3_conv1's", "keep the order of layer_names")
 
 
+@pytest.mark.slow
 def test_feature_extractor_off_by_one(vgg):
     from nstlib.config import LAYER_NAMES
 
@@ -755,6 +761,7 @@ def test_feature_extractor_off_by_one(vgg):
                "outputs[0] holds block2_pool's activations, not block3_conv1's (off by one?")
 
 
+@pytest.mark.slow
 def test_feature_extractor_on_a_new_vgg_without_weights(vgg):
     fresh = keras.applications.VGG19(include_top=False, weights=None)
     fails_with(checks.check_feature_extractor, lambda vgg, names: feature_extractor(fresh, names),
@@ -762,6 +769,7 @@ def test_feature_extractor_on_a_new_vgg_without_weights(vgg):
                "keras.applications.VGG19(weights=None)")
 
 
+@pytest.mark.slow
 def test_feature_extractor_with_a_fixed_input_size(vgg):
     def fixed(vgg, names):
         x = inputs = keras.Input(shape=(224, 224, 3))
@@ -774,6 +782,7 @@ def test_feature_extractor_with_a_fixed_input_size(vgg):
                "build the model on VGG-19's own input")
 
 
+@pytest.mark.slow
 def test_feature_extractor_not_frozen(vgg):
     def trainable_copy(vgg, names):
         model = keras.models.clone_model(feature_extractor(vgg, names))
@@ -786,6 +795,7 @@ def test_feature_extractor_not_frozen(vgg):
                "trainable weights: freeze the whole model")
 
 
+@pytest.mark.slow
 def test_feature_extractor_returning_the_outputs_instead_of_a_model(vgg):
     fails_with(checks.check_feature_extractor, lambda vgg, names: [vgg.get_layer(n).output for n in names],
                "returned a list, not a keras.Model")

@@ -23,6 +23,7 @@ def fails_with(settings, *hints):
     return message
 
 
+@pytest.mark.slow
 def test_the_solution_reaches_both_targets_in_well_under_30_s(vgg_weights, capsys):
     start = time.perf_counter()
     measured = checks.check_tuning.raw(SOLUTION)
@@ -32,11 +33,13 @@ def test_the_solution_reaches_both_targets_in_well_under_30_s(vgg_weights, capsy
     assert capsys.readouterr().out.startswith("✓ tuning: both targets reached")
 
 
+@pytest.mark.slow
 def test_the_fast_presets_own_settings_miss_the_content_target_and_say_which_way(vgg_weights):
     message = fails_with({}, "content target missed", "% above the target", "larger α/β")
     assert "5e-4" not in message and "0.0005" not in message  # the way, not the answer
 
 
+@pytest.mark.slow
 def test_too_little_style_misses_the_style_target(vgg_weights):
     fails_with({"beta": 1e-4}, "style target missed", "smaller α/β")
 
@@ -55,6 +58,7 @@ def test_a_bad_settings_dict_gives_one_clear_line_without_running(settings, hint
     fails_with(settings, *hints)
 
 
+@pytest.mark.slow
 def test_the_exercise_is_a_function_returning_the_settings_and_a_stub_goes_on(vgg_weights, capsys):
     def tuning():
         return dict(SOLUTION)

@@ -24,6 +24,7 @@ def run(capsys, *argv):
     return status, out, err
 
 
+@pytest.mark.slow
 def test_stylize_writes_the_image(vgg_weights, tmp_path, capsys):
     out = tmp_path / "sub" / "a.png"
     status, stdout, err = run(capsys, "stylize", "chelsea", "hubble_deep_field", "-o", str(out), *FAST)
@@ -32,6 +33,7 @@ def test_stylize_writes_the_image(vgg_weights, tmp_path, capsys):
     assert im.size == (64, 43) and im.mode == "RGB"
 
 
+@pytest.mark.slow
 def test_no_silent_overwrite(vgg_weights, tmp_path, capsys):
     out = tmp_path / "a.png"
     out.write_bytes(b"precious")
@@ -57,6 +59,7 @@ def test_no_silent_overwrite(vgg_weights, tmp_path, capsys):
         (["stylize", "--resume", "nothing.ckpt.npz"], "No checkpoint at nothing.ckpt.npz"),
     ],
 )
+@pytest.mark.slow
 def test_mistakes_give_one_line_and_status_2(vgg_weights, tmp_path, capsys, monkeypatch, argv, words):
     monkeypatch.chdir(tmp_path)
     status, _, err = run(capsys, *argv, "--steps", "1") if "--steps" not in argv else run(capsys, *argv)
@@ -77,6 +80,7 @@ def test_examples_lists_the_catalog_with_credits(capsys):
     assert "astronaut" not in out
 
 
+@pytest.mark.slow
 def test_resume_reaches_the_uninterrupted_result(vgg_weights, tmp_path):
     cfg = Config(max_dim=64, steps=12)
     full = stylize("chelsea", "hubble_deep_field", cfg, progress=False)
@@ -124,6 +128,7 @@ def _finish(proc, timeout):
         raise AssertionError(f"nst did not exit within {timeout} s; its threads:\n{stacks[:12000]}") from None
 
 
+@pytest.mark.slow
 def test_ctrl_c_saves_the_best_image_and_a_checkpoint_to_resume(vgg_weights, tmp_path):
     out = tmp_path / "long.png"
     proc = _start(["stylize", "chelsea", "hubble_deep_field", "--size", "64", "--steps", "100000",
@@ -147,6 +152,7 @@ def test_ctrl_c_saves_the_best_image_and_a_checkpoint_to_resume(vgg_weights, tmp
     assert f"({done + 3} steps" in stdout and not ckpt.exists()
 
 
+@pytest.mark.slow
 def test_several_styles_a_mask_and_a_preset(vgg_weights, tmp_path, capsys):
     mask = tmp_path / "mask.png"
     m = np.zeros((64, 64), np.uint8)
@@ -165,6 +171,7 @@ def test_several_styles_a_mask_and_a_preset(vgg_weights, tmp_path, capsys):
     assert status == 0 and (tmp_path / "x.png").exists()
 
 
+@pytest.mark.slow
 def test_coarse_to_fine_from_the_command_line(vgg_weights, tmp_path, capsys):
     out = tmp_path / "big.png"
     status, stdout, err = run(capsys, "stylize", "chelsea", "hubble_deep_field", "--sizes", "48,96", "--steps", "2,2",
@@ -185,6 +192,7 @@ def test_coarse_to_fine_from_the_command_line(vgg_weights, tmp_path, capsys):
         (["hubble_deep_field", "coffee", "--style-weights", "1"], "one weight per style"),
     ],
 )
+@pytest.mark.slow
 def test_feature_mistakes_give_one_line(vgg_weights, tmp_path, capsys, monkeypatch, argv, words):
     monkeypatch.chdir(tmp_path)
     args = ["stylize", "chelsea"] + argv + ([] if "--steps" in argv else ["--steps", "1"])
@@ -192,6 +200,7 @@ def test_feature_mistakes_give_one_line(vgg_weights, tmp_path, capsys, monkeypat
     assert status == 2 and err.count("\n") == 1 and words in err, err
 
 
+@pytest.mark.slow
 def test_gif_of_the_progress_and_preserved_colours(vgg_weights, tmp_path, capsys):
     import imageio.v3 as iio
 
@@ -205,6 +214,7 @@ def test_gif_of_the_progress_and_preserved_colours(vgg_weights, tmp_path, capsys
     assert status == 2 and "--gif" in err  # no silent overwrite of the GIF either
 
 
+@pytest.mark.slow
 def test_video_writes_one_frame_per_input_frame(vgg_weights, tmp_path, capsys):
     from nstlib.io.examples import load_example
     from nstlib.io.images import save_image

@@ -67,6 +67,7 @@ def test_content_and_style_weight_are_alpha_and_beta():
         (["--preset", ""], "--preset needs a name"),
     ],
 )
+@pytest.mark.slow
 def test_new_flag_mistakes_give_one_line(vgg_weights, tmp_path, capsys, monkeypatch, argv, words):
     monkeypatch.chdir(tmp_path)
     status, _, err = run(capsys, "stylize", *argv, "--steps", "1")
@@ -74,6 +75,7 @@ def test_new_flag_mistakes_give_one_line(vgg_weights, tmp_path, capsys, monkeypa
     assert not list(tmp_path.glob("output/*"))  # and nothing ran
 
 
+@pytest.mark.slow
 def test_init_image_is_where_the_run_starts(vgg_weights, tmp_path, capsys):
     grey = tmp_path / "grey.png"
     Image.fromarray(np.full((32, 48, 3), 128, np.uint8)).save(grey)  # another size: resized to the content's
@@ -100,6 +102,7 @@ def test_style_scale_sizes_the_style_against_the_output():
     assert config_changes(args) == {"style_scale": 0.5}
 
 
+@pytest.mark.slow
 def test_style_scale_changes_the_picture(vgg_weights):
     from nstlib import stylize
 
@@ -108,6 +111,7 @@ def test_style_scale_changes_the_picture(vgg_weights):
     assert runs[0].history["style"][0] != pytest.approx(runs[1].history["style"][0], rel=1e-3)
 
 
+@pytest.mark.slow
 def test_save_every_numbers_the_pictures_and_never_overwrites(vgg_weights, tmp_path, capsys):
     out = tmp_path / "a.png"
     taken = tmp_path / "a-step00002.png"

@@ -60,6 +60,7 @@ def test_unknown_mode_lists_the_modes(pair):
     assert PRESERVE_MODES == ("luminance", "histogram")
 
 
+@pytest.mark.slow
 def test_luminance_mode_end_to_end(vgg_weights, pair):
     content, style = pair
     # init="style" starts from the style's colours: without preservation they would stay
@@ -71,6 +72,7 @@ def test_luminance_mode_end_to_end(vgg_weights, pair):
     assert np.abs(yiq(r.best_image)[..., 0] - yiq(content)[..., 0]).mean() > 0.05  # not just the content
 
 
+@pytest.mark.slow
 def test_histogram_mode_end_to_end(vgg_weights, pair):
     content, style = pair
     r = stylize_preserving_colors(content, style, "histogram", steps=5, max_dim=64, init="style", progress=False)

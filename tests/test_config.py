@@ -51,3 +51,29 @@ def test_quick_picks_by_environment(monkeypatch):
     assert quick(512, 64) == 64
     monkeypatch.setattr(c, "QUICK", False)
     assert quick(512, 64) == 512
+
+
+def test_the_default_preset_is_written_once_next_to_config():
+    import inspect
+
+    from nstlib.config import DEFAULT_CONFIG, DEFAULT_PRESET
+    from nstlib.core.transfer import stylize
+    from nstlib.extensions.presets import PRESETS
+
+    assert PRESETS[DEFAULT_PRESET] is DEFAULT_CONFIG
+    assert (DEFAULT_CONFIG.optimizer, DEFAULT_CONFIG.steps, DEFAULT_CONFIG.max_dim) == ("lbfgs", 50, 512)
+    assert "DEFAULT_CONFIG" in inspect.getsource(stylize)
+
+
+def test_every_range_is_the_fields_metadata():
+    import dataclasses
+
+    from nstlib.cli.flags import _range
+    from nstlib.config import rule
+
+    for f in dataclasses.fields(Config):
+        m = f.metadata
+        if m["low"] is not None and m["high"] is not None:  # just outside the range: one clear line
+            with pytest.raises(NSTError, match=f"{f.name} must be between"):
+                Config(**{f.name: f.type(m["high"]) + 1})
+    assert rule("steps", "low") == 1 and _range(Config.__dataclass_fields__["max_dim"].metadata) == "; 32 to 4096"

@@ -18,6 +18,7 @@ from nstlib.io.examples import load_example
 SMALL = Config(max_dim=64, steps=8)
 
 
+@pytest.mark.slow
 def test_blend_weights_one_zero_equal_the_first_style_alone(vgg_weights):
     alone = stylize("chelsea", "hubble_deep_field", SMALL, progress=False)
     blend = stylize("chelsea", ["hubble_deep_field", "coffee"], SMALL, style_weights=[1, 0], progress=False)
@@ -27,6 +28,7 @@ def test_blend_weights_one_zero_equal_the_first_style_alone(vgg_weights):
     assert not np.allclose(mixed.history["style"], alone.history["style"], rtol=1e-2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("weights, words", [([1], "one weight per style"), ([1, -1], ">= 0"), (["a", 1], "numbers")])
 def test_bad_blend_weights_are_refused(vgg_weights, weights, words):
     with pytest.raises(NSTError, match=words):
@@ -39,6 +41,7 @@ def _half_mask(h, w):
     return m
 
 
+@pytest.mark.slow
 def test_pixels_outside_the_mask_keep_the_content(vgg_weights):
     content = load_example("astronaut", max_dim=64)
     r = stylize(content, "hubble_deep_field", SMALL, mask=_half_mask(64, 64), progress=False)
@@ -47,6 +50,7 @@ def test_pixels_outside_the_mask_keep_the_content(vgg_weights):
     assert np.abs(img[:, :24] - c[:, :24]).mean() > 0.02  # left: painted
 
 
+@pytest.mark.slow
 def test_a_second_style_paints_outside_the_mask(vgg_weights):
     content = load_example("astronaut", max_dim=64)
     r = stylize(content, "hubble_deep_field", SMALL, mask=_half_mask(64, 64), outside_style="coffee", progress=False)
@@ -54,6 +58,7 @@ def test_a_second_style_paints_outside_the_mask(vgg_weights):
     assert np.abs(r.best_image.numpy()[0][:, 40:] - c[:, 40:]).mean() > 0.01
 
 
+@pytest.mark.slow
 def test_gram_targets_do_not_depend_on_the_style_images_size(vgg_weights):
     content = load_example("chelsea", max_dim=64)
     style = load_example("hubble_deep_field", max_dim=64)
@@ -88,6 +93,7 @@ def test_presets_match_their_sources():
         preset("picasso")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["fast", "high", "course-2018", "course-2021", "gatys", "tf-tutorial"])
 def test_each_preset_runs_and_lowers_its_cost(vgg_weights, name):
     r = stylize("chelsea", "hubble_deep_field", preset(name, max_dim=64, steps=6), progress=False)
@@ -102,6 +108,7 @@ def _seconds_per_step(content, style, config):
     return statistics.median(np.diff(stamps[2:]))
 
 
+@pytest.mark.slow
 def test_coarse_to_fine_beats_the_final_size_alone_in_the_same_time(vgg_weights):
     """The same time budget, spent as measured steps: 40 steps at 128 px alone, or 30 %
     of that time at 64 px and the rest at 128 px. The step counts come from measured
@@ -121,6 +128,7 @@ def test_coarse_to_fine_beats_the_final_size_alone_in_the_same_time(vgg_weights)
     assert J_ladder < J_alone, (J_ladder, J_alone, n_lo, n_hi)
 
 
+@pytest.mark.slow
 def test_mask_keeps_the_content_outside_whatever_the_init(vgg_weights):
     content = load_example("astronaut", max_dim=64)
     r = stylize(content, "hubble_deep_field", SMALL.replace(init="noise"), mask=_half_mask(64, 64), progress=False)
@@ -133,6 +141,7 @@ def test_a_soft_mask_weighs_each_position_by_its_value():
     np.testing.assert_allclose(costs.position_gram(a, half), costs.position_gram(a), rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_stylize_coarse_to_fine_records_its_stages(vgg_weights):
     r = stylize_coarse_to_fine("chelsea", "hubble_deep_field", sizes=(48, 64), steps=(3, 2), progress=False)
     assert [s[:2] for s in r.stages] == [(48, 3), (64, 2)] and r.best_image.shape[2] == 64
@@ -142,6 +151,7 @@ def test_stylize_coarse_to_fine_records_its_stages(vgg_weights):
         stylize_coarse_to_fine("chelsea", "hubble_deep_field", sizes=(48, 64), steps=(1, 2, 3))
 
 
+@pytest.mark.slow
 def test_unpreprocessed_input_makes_activations_far_smaller(vgg_weights):
     from nstlib import FeatureExtractor
 

@@ -41,6 +41,7 @@ def network(vgg_weights, photos, tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_train_writes_a_network_with_its_record(network):
     meta, weights = read_network_file(network)
     record = meta["record"]
@@ -54,6 +55,7 @@ def test_train_writes_a_network_with_its_record(network):
     assert all(w.dtype == np.float32 for w in weights) and load_network(network).architecture["residual_blocks"] == 5
 
 
+@pytest.mark.slow
 def test_stylize_with_a_network_paints_the_photo(network, tmp_path, capsys):
     out = tmp_path / "cat.png"
     status, stdout, err = run(capsys, "stylize", "chelsea", "--network", network, "--size", "96", "-o", out)
@@ -61,6 +63,7 @@ def test_stylize_with_a_network_paints_the_photo(network, tmp_path, capsys):
     assert Image.open(out).size == (96, 64)
 
 
+@pytest.mark.slow
 def test_stylize_with_a_network_paints_a_folder(network, photos, tmp_path, capsys):
     status, stdout, _ = run(capsys, "stylize", photos, "--network", network, "--size", "64", "-o", tmp_path / "out")
     assert status == 0 and "Saved 3 images" in stdout
@@ -83,6 +86,7 @@ def test_stylize_with_a_network_paints_a_folder(network, photos, tmp_path, capsy
     (["train", "hubble_deep_field", "--photos", "PHOTOS", "-o", "NETWORK", "--resume", "--size", "32",
       "--batch-size", "2", "--tv-weight", "5"], "tv_weight differ from the checkpoint's"),
 ])
+@pytest.mark.slow
 def test_mistakes_give_one_line_and_status_2(network, photos, tmp_path, capsys, monkeypatch, argv, words):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "EMPTY").mkdir()
@@ -93,6 +97,7 @@ def test_mistakes_give_one_line_and_status_2(network, photos, tmp_path, capsys, 
     assert err.startswith("nst: error: ")
 
 
+@pytest.mark.slow
 def test_ctrl_c_saves_the_network_and_resume_goes_on(vgg_weights, photos, tmp_path):
     out = tmp_path / "long.nstnet"
     env = dict(os.environ, PYTHONUNBUFFERED="1")

@@ -70,6 +70,7 @@ def test_the_course_photos_hold_some_out_and_are_free():
     assert {lic for _, _, lic in photos} <= {"CC0-1.0", "public domain"}
 
 
+@pytest.mark.slow
 def test_the_perceptual_loss_is_the_course_costs_averaged_over_the_batch(vgg_weights, style):
     S = tf.image.resize(style, (48, 48))
     loss = PerceptualLoss(S, alpha=1.0, beta=1.0, tv_weight=0.0, precision="float32")
@@ -87,6 +88,7 @@ def test_the_perceptual_loss_is_the_course_costs_averaged_over_the_batch(vgg_wei
     assert float(loss(C, C)[1]["content"]) == 0.0
 
 
+@pytest.mark.slow
 def test_a_few_steps_lower_the_loss(vgg_weights, photos, style):
     trainer = Trainer(style, photo_files(photos), size=32, batch_size=2, learning_rate=1e-2, architecture=TINY)
     C = trainer.next_batch()
@@ -97,6 +99,7 @@ def test_a_few_steps_lower_the_loss(vgg_weights, photos, style):
     assert int(trainer.step.numpy()) == 12
 
 
+@pytest.mark.slow
 def test_resume_continues_the_step_count_and_the_weights(vgg_weights, photos, style, tmp_path):
     files = photo_files(photos)
     first = Trainer(style, files, size=32, batch_size=2, architecture=TINY, checkpoint_dir=tmp_path)
@@ -112,12 +115,14 @@ def test_resume_continues_the_step_count_and_the_weights(vgg_weights, photos, st
         Trainer(style, files, size=32, batch_size=2, architecture=TINY, checkpoint_dir=tmp_path / "no", resume=True)
 
 
+@pytest.mark.slow
 def test_the_time_budget_stops_the_run(vgg_weights, photos, style):
     trainer = Trainer(style, photo_files(photos), size=32, batch_size=2, architecture=TINY)
     result = trainer.train(steps=100000, time_budget=2.0, progress=False)
     assert result.stopped == "time" and 1 <= result.steps_done < 100000
 
 
+@pytest.mark.slow
 def test_ctrl_c_ends_the_run_after_the_step_and_keeps_the_network(vgg_weights, photos, style, tmp_path):
     trainer = Trainer(style, photo_files(photos), size=32, batch_size=2, architecture=TINY, checkpoint_dir=tmp_path)
 

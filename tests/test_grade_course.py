@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from nstlib.instructor import grade as gr
 from nstlib.instructor.release import release_notebook
@@ -29,6 +30,7 @@ def submission(tmp_path, name, body):
     return folder / SOURCE.name
 
 
+@pytest.mark.slow
 def test_nst_grade_gives_the_package_s_answer_zero(tmp_path, vgg_weights):
     (tmp_path / "solution").mkdir()
     paths = [tmp_path / "solution" / SOURCE.name]

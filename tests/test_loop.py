@@ -30,6 +30,7 @@ def test_adam_update_is_keras_adam_step_by_step():
     assert float(state.t) == 5
 
 
+@pytest.mark.slow
 def test_one_traced_step_serves_every_size_and_every_run(vgg_weights, tiny_pair):
     content, style = tiny_pair
     cfg = Config(max_dim=64, steps=2)
@@ -42,6 +43,7 @@ def test_one_traced_step_serves_every_size_and_every_run(vgg_weights, tiny_pair)
     assert step.traced.experimental_get_tracing_count() == 1
 
 
+@pytest.mark.slow
 def test_the_moving_average_is_the_result_and_is_bias_corrected(vgg_weights, tiny_pair):
     content, style = tiny_pair
     r = stylize(content, style, Config(max_dim=64, steps=6, ema=0.9), progress=False)
@@ -99,6 +101,7 @@ def test_a_time_budget_shares_the_time_by_the_work_of_each_size():
     assert [s.seconds for s in stages] == pytest.approx([60 * w / sum(work) for w in work])
 
 
+@pytest.mark.slow
 def test_a_run_with_a_time_budget_ends_within_it(vgg_weights, tiny_pair):
     content, style = tiny_pair
     start = time.perf_counter()

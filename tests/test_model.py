@@ -26,6 +26,7 @@ def no_weights_anywhere(monkeypatch, tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_lookup_order_argument_env_cache(no_weights_anywhere, vgg_weights, monkeypatch, tmp_path):
     cache = tmp_path / "keras" / "models"
     cache.mkdir(parents=True)
@@ -67,17 +68,20 @@ def test_truncated_weights_file_is_refused(tmp_path):
         weights.load_vgg19(str(bad))
 
 
+@pytest.mark.slow
 def test_unknown_layer_lists_the_valid_names(vgg_weights):
     with pytest.raises(ValueError, match="block5_conv4"):
         vgg.FeatureExtractor(["block6_conv1"])
 
 
+@pytest.mark.slow
 def test_vgg_is_frozen_with_imagenet_weights(vgg_weights):
     vgg = weights.load_vgg19()
     assert not vgg.trainable and vgg.count_params() == 20_024_384
     assert [layer.name for layer in vgg.layers[1:]] == list(config.LAYER_NAMES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pooling", ["max", "avg"])
 def test_extractor_matches_full_vgg19_and_stops_at_deepest_layer(vgg_weights, pooling):
     names = ["block4_conv2", "block1_conv1", "block3_conv1"]

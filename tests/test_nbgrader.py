@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 from nbgrader import api as nbgrader_api  # the instructor extra: pip install -e '.[instructor]'
 
+pytestmark = pytest.mark.slow  # nbgrader executes every notebook, twice
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 ASSIGNMENT = "nst"

@@ -13,6 +13,7 @@ from nstlib import stylize
 from nstlib.config import Config
 
 
+@pytest.mark.slow
 def test_adam_paints_the_style(vgg_weights, tiny_pair):
     content, style = tiny_pair
     r = stylize(content, style, Config(max_dim=128, steps=40), progress=False)
@@ -26,6 +27,7 @@ def test_adam_paints_the_style(vgg_weights, tiny_pair):
     assert r.history["content"][0] < 1e-3 * r.history["content"][-1]  # starts at the content (bfloat16 rounding aside)
 
 
+@pytest.mark.slow
 def test_lbfgs_lowers_the_cost_within_bounds(vgg_weights, tiny_pair):
     content, style = tiny_pair
     r = stylize(content, style, Config(max_dim=64, steps=15, optimizer="lbfgs"), progress=False)
@@ -34,6 +36,7 @@ def test_lbfgs_lowers_the_cost_within_bounds(vgg_weights, tiny_pair):
     assert 0 <= float(tf.reduce_min(r.best_image)) and float(tf.reduce_max(r.best_image)) <= 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("init", ["noise", "style"])
 def test_other_inits_start_away_from_the_content(vgg_weights, tiny_pair, init):
     content, style = tiny_pair
@@ -41,6 +44,7 @@ def test_other_inits_start_away_from_the_content(vgg_weights, tiny_pair, init):
     assert r.history["content"][0] > 0
 
 
+@pytest.mark.slow
 def test_stop_event_ends_cleanly_with_best_image(vgg_weights, tiny_pair):
     stop = threading.Event()
     seen = []
@@ -56,11 +60,13 @@ def test_stop_event_ends_cleanly_with_best_image(vgg_weights, tiny_pair):
     assert r.best_image.shape == (1, 64, 64, 3)  # resized to max_dim
 
 
+@pytest.mark.slow
 def test_callback_returning_true_stops(vgg_weights, tiny_pair):
     r = stylize(*tiny_pair, Config(max_dim=64, steps=50), callback=lambda s, i, c: s >= 4, callback_every=2, progress=False)
     assert r.stopped and r.steps_done == 4
 
 
+@pytest.mark.slow
 def test_keyboard_interrupt_keeps_the_best_image(vgg_weights, tiny_pair):
     def callback(step, image, costs):
         if step == 3:
@@ -71,6 +77,7 @@ def test_keyboard_interrupt_keeps_the_best_image(vgg_weights, tiny_pair):
     assert r.best_cost == pytest.approx(min(r.history["total"]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("optimizer", ["adam", "lbfgs"])
 def test_ctrl_c_ends_the_run_after_its_step(vgg_weights, tiny_pair, optimizer):
     # SIGINT at step 3, as Ctrl-C or Jupyter's Interrupt button sends it: nothing is
@@ -92,6 +99,7 @@ def test_ctrl_c_ends_the_run_after_its_step(vgg_weights, tiny_pair, optimizer):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C is itself again
 
 
+@pytest.mark.slow
 def test_ctrl_c_at_any_moment_of_a_step_ends_the_run(vgg_weights, tiny_pair):
     # SIGINTs from another thread, a random moment after step 2, land wherever the loop
     # is (inside TensorFlow, scipy, tqdm's lock): each run still ends at a step.
@@ -110,6 +118,7 @@ def test_ctrl_c_at_any_moment_of_a_step_ends_the_run(vgg_weights, tiny_pair):
         assert r.best_image.shape == (1, 48, 48, 3)
 
 
+@pytest.mark.slow
 def test_a_second_ctrl_c_stops_at_once(vgg_weights, tiny_pair):
     finished = []
 
@@ -125,6 +134,7 @@ def test_a_second_ctrl_c_stops_at_once(vgg_weights, tiny_pair):
     assert r.interrupted and r.steps_done == 2
 
 
+@pytest.mark.slow
 def test_non_finite_cost_stops_with_last_good_image(vgg_weights, tiny_pair):
     # alpha so large that alpha * J_content overflows float32 once the image moves
     r = stylize(*tiny_pair, Config(max_dim=64, steps=20, alpha=1e36), progress=False)
@@ -133,6 +143,7 @@ def test_non_finite_cost_stops_with_last_good_image(vgg_weights, tiny_pair):
     assert np.isfinite(r.best_cost)
 
 
+@pytest.mark.slow
 def test_names_and_overrides(vgg_weights):
     r = stylize("chelsea", "hubble_deep_field", steps=2, max_dim=64, progress=False)
     assert r.config.steps == 2 and r.best_image.shape[2] == 64

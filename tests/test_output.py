@@ -39,6 +39,7 @@ def test_a_new_output_path_never_names_an_existing_file(project, monkeypatch):
     assert new_output_path("a.png") == project / "output" / "a-1.png"
 
 
+@pytest.mark.slow
 def test_nst_stylize_writes_to_the_projects_output_from_notebooks(vgg_weights, project, monkeypatch, capsys):
     monkeypatch.chdir(project / "notebooks")
     (project / "output" / "chelsea_hubble_deep_field.png").write_bytes(b"an earlier result")

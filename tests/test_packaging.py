@@ -122,6 +122,7 @@ def test_requires_python_names_only_versions_the_tests_run_on():
     assert all(f"{v}.0" in PROJECT_PYTHON for v in supported_pythons())
 
 
+@pytest.mark.slow
 def test_the_lock_resolves_with_wheels_for_every_supported_python():
     """scripts/lock.sh --check-pythons: uv resolves requirements/dev.txt for each declared Python
     on Linux with wheels only (a pin with no wheel for 3.13 fails here, not on a student's Colab)."""

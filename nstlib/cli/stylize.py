@@ -14,9 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..config import DEFAULT_CONTENT, DEFAULT_STYLE
+from ..config import DEFAULT_CONTENT, DEFAULT_PRESET, DEFAULT_STYLE
 from ..errors import NSTError
-from ..extensions.presets import DEFAULT
 from .flags import add_settings_flags, config_changes, settings_config
 
 
@@ -35,7 +34,7 @@ def register(sub):
         description="Paint CONTENT in the style of STYLE (file paths, http(s) URLs or example "
         "names from `nst examples`). With no images, stylizes the default pair "
         f"({DEFAULT_CONTENT} in the style of {DEFAULT_STYLE}). Several STYLEs are blended "
-        f"(see --style-weights). A run starts from the preset {DEFAULT} (quick); --preset high is the "
+        f"(see --style-weights). A run starts from the preset {DEFAULT_PRESET} (quick); --preset high is the "
         "high-quality mode.",
     )
     p.add_argument("content", nargs="?", default=DEFAULT_CONTENT, help=f"content image (default {DEFAULT_CONTENT})")
@@ -191,7 +190,7 @@ def run(args):
 
         # the checkpoint keeps the config, the mask, the outside style and the weights; these, the CLI's
         extra = {"content": str(content), "styles": [str(s) for s in styles], "output": str(out), "every": every,
-                 "save_every": save_every, "preset": resume.extra.get("preset") if resume else args.preset or DEFAULT}
+                 "save_every": save_every, "preset": resume.extra.get("preset") if resume else args.preset or DEFAULT_PRESET}
         saver = [Checkpointer(ckpt, every, extra)] if ckpt is not None else []
         options["callbacks"] = saver + options["callbacks"]
         result = stylize(content, style, config, resume=resume, **options)

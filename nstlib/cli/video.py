@@ -10,9 +10,8 @@ them and ``--resume`` goes on from there; the folder is removed once OUT is writ
 import sys
 from pathlib import Path
 
-from ..config import TEMPORAL_WEIGHT, VIDEO_METHODS
+from ..config import DEFAULT_CONFIG, DEFAULT_PRESET, TEMPORAL_WEIGHT, VIDEO_METHODS
 from ..errors import NSTError
-from ..extensions.presets import DEFAULT, PRESETS
 from .flags import add_settings_flags, config_changes, settings_config
 
 # A frame runs at one size in one go: coarse to fine and a time budget do not apply.
@@ -25,7 +24,7 @@ def register(sub):
                        "into OUT (a .gif, .mp4 or a folder). With --method flow (the default when OpenCV "
                        "is installed) each frame starts from the previous result moved along the optical "
                        "flow, and a temporal cost keeps it there: the strokes follow the motion. The settings "
-                       f"are nst stylize's, from the preset {DEFAULT} (--preset high is the high-quality mode); "
+                       f"are nst stylize's, from the preset {DEFAULT_PRESET} (--preset high is the high-quality mode); "
                        "the first frame runs --steps, the others half as many.")
     p.add_argument("input", metavar="IN")
     p.add_argument("output", metavar="OUT")
@@ -39,12 +38,11 @@ def register(sub):
                       "result as it is; independent: every frame on its own (flickers). Default: flow if OpenCV "
                       "is installed, else warm")
     clip.add_argument("--resume", action="store_true", help="continue a stopped run from the frames in OUT.frames/")
-    clip.add_argument("--cold-start", action="store_true", help="the same as --method independent")
     clip.add_argument("--overwrite", action="store_true")
     clip.add_argument("--network", metavar="NAME_OR_PATH", help="paint every frame with a trained network in one "
                       "pass (a .nstnet file from `nst train`, or a shipped one's style name); --style, --method "
                       "and the settings below do not apply, but --size")
-    add_settings_flags(p, skip=NOT_FOR_VIDEO, defaults=PRESETS[DEFAULT].replace(temporal_weight=TEMPORAL_WEIGHT))
+    add_settings_flags(p, skip=NOT_FOR_VIDEO, defaults=DEFAULT_CONFIG.replace(temporal_weight=TEMPORAL_WEIGHT))
     p.set_defaults(func=run)
 
 
@@ -94,10 +92,8 @@ def run(args):
 
 
 def _method(args, has_opencv):
-    """The method asked for (--method, or --cold-start), checked against what is installed."""
-    if args.cold_start and args.method not in (None, "independent"):
-        raise NSTError(f"--cold-start is --method independent: it contradicts --method {args.method}.")
-    method = "independent" if args.cold_start else args.method or ("flow" if has_opencv else "warm")
+    """The method asked for (--method), checked against what is installed."""
+    method = args.method or ("flow" if has_opencv else "warm")
     if method == "flow" and not has_opencv:
         raise NSTError("--method flow needs OpenCV: pip install 'nstlib[video]' (or use --method warm).")
     return method

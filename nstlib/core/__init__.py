@@ -6,6 +6,7 @@
                    total variation, J
     losses.py      the loop's versions: per-position Gram matrices, W2, TV per   (notebooks 04, 05, 07)
                    position, the temporal cost of video
+    pixels.py      resizing an image tensor (no file)                            (every notebook)
     problem.py     the targets, computed once; blends and masks; evaluate()      (notebooks 05, 07)
     adam.py        Adam's update as a pure function of its state                 (notebook 05)
     loop.py        the training loop: Adam or L-BFGS steps, then the callbacks   (notebook 05)

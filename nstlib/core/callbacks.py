@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
+from ..config import CALLBACK_EVERY
 from ..io.checkpoint import Checkpoint, save_checkpoint
 from ..io.images import next_free_path, save_image
 
@@ -73,7 +74,7 @@ class EverySteps(Callback):
     This is ``stylize(..., callback=fn, callback_every=every)``: previews, animations.
     """
 
-    def __init__(self, fn, every=10):
+    def __init__(self, fn, every=CALLBACK_EVERY):
         self.fn, self.every = fn, every
 
     def on_step(self, run, image, costs):

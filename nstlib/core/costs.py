@@ -13,6 +13,8 @@ What the training loop computes from them, under each reference's normalization,
 :mod:`nstlib.core.losses`.
 """
 
+from __future__ import annotations
+
 import tensorflow as tf
 
 from ..config import STYLE_LAYERS  # noqa: F401 (the course's layers, used in notebook 04)
@@ -24,7 +26,7 @@ def _dims(a):
     return tuple(tf.cast(shape[i], tf.float32) for i in (1, 2, 3))
 
 
-def content_cost(a_C, a_G):
+def content_cost(a_C: tf.Tensor, a_G: tf.Tensor) -> tf.Tensor:
     """J_content = 1 / (4 n_H n_W n_C) * sum((a_C - a_G)^2).
 
     a_C, a_G: (1, n_H, n_W, n_C) activations of the content and generated images at
@@ -36,7 +38,7 @@ def content_cost(a_C, a_G):
     return tf.reduce_sum(tf.square(a_C - a_G)) / (4.0 * n_H * n_W * n_C)
 
 
-def gram_matrix(A):
+def gram_matrix(A: tf.Tensor) -> tf.Tensor:
     """G_A = A A^T for A of shape (n_C, n_H*n_W); returns (n_C, n_C).
 
     G_A[i, j] is how much channels i and j fire together over the whole image: the
@@ -47,19 +49,19 @@ def gram_matrix(A):
     return tf.matmul(A, A, transpose_b=True)  # (n_C, n_C)
 
 
-def unroll(a):
+def unroll(a: tf.Tensor) -> tf.Tensor:
     """Activations (1, n_H, n_W, n_C) -> A of shape (n_C, n_H*n_W), ready for gram_matrix."""
     a = tf.convert_to_tensor(a, tf.float32)
     n_C = tf.shape(a)[-1]
     return tf.transpose(tf.reshape(a, (-1, n_C)))  # (n_C, n_H*n_W)
 
 
-def style_gram(a):
+def style_gram(a: tf.Tensor) -> tf.Tensor:
     """The Gram matrix (n_C, n_C) of activations a of shape (1, n_H, n_W, n_C)."""
     return gram_matrix(unroll(a))
 
 
-def gram_style_cost(G_S, a_G):
+def gram_style_cost(G_S: tf.Tensor, a_G: tf.Tensor) -> tf.Tensor:
     """layer_style_cost with the style image's Gram matrix G_S computed beforehand.
 
     The training loop computes G_S once and calls this at every step.
@@ -69,7 +71,7 @@ def gram_style_cost(G_S, a_G):
     return tf.reduce_sum(tf.square(G_S - G_G)) / (4.0 * n_C**2 * (n_H * n_W) ** 2)
 
 
-def layer_style_cost(a_S, a_G):
+def layer_style_cost(a_S: tf.Tensor, a_G: tf.Tensor) -> tf.Tensor:
     """J_style^[l] = 1 / (4 n_C^2 (n_H n_W)^2) * sum((G_S - G_G)^2) at one layer.
 
     a_S, a_G: (1, n_H, n_W, n_C) activations of the style and generated images.
@@ -78,7 +80,7 @@ def layer_style_cost(a_S, a_G):
     return gram_style_cost(style_gram(a_S), a_G)
 
 
-def style_cost(a_S, a_G, weights=None):
+def style_cost(a_S: dict, a_G: dict, weights: dict | tuple | None = None) -> tf.Tensor:
     """J_style = sum over layers l of lambda_l * J_style^[l].
 
     a_S, a_G: sequences (or dicts keyed by layer name) of activations, one per style
@@ -104,7 +106,7 @@ def style_cost(a_S, a_G, weights=None):
     return J_style
 
 
-def total_variation_cost(image):
+def total_variation_cost(image: tf.Tensor) -> tf.Tensor:
     """Sum of absolute differences between neighbouring pixels of image (1, H, W, 3).
 
     Penalizes high-frequency noise; weighted by tv_weight in the loop. Uses
@@ -113,7 +115,8 @@ def total_variation_cost(image):
     return tf.reduce_sum(tf.image.total_variation(tf.convert_to_tensor(image, tf.float32)))
 
 
-def total_cost(J_content, J_style, alpha=10, beta=40, J_tv=0.0, tv_weight=0.0):
+def total_cost(J_content: tf.Tensor | float, J_style: tf.Tensor | float, alpha: float = 10, beta: float = 40,
+               J_tv: tf.Tensor | float = 0.0, tv_weight: float = 0.0) -> tf.Tensor | float:
     """J(G) = alpha * J_content(C, G) + beta * J_style(S, G) + tv_weight * J_tv(G).
 
     Scalars (or scalar tensors) in, a scalar out. The first four parameters are the
@@ -123,7 +126,7 @@ def total_cost(J_content, J_style, alpha=10, beta=40, J_tv=0.0, tv_weight=0.0):
     return alpha * J_content + beta * J_style + tv_weight * J_tv
 
 
-def position_gram(a, mask=None):
+def position_gram(a: tf.Tensor, mask: tf.Tensor | None = None) -> tf.Tensor:
     """G / (number of positions) for activations a (1, n_H, n_W, n_C), optionally masked.
 
     The loop compares Gram matrices per position, so that a style image of another size

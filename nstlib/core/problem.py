@@ -23,8 +23,8 @@ import numpy as np
 import tensorflow as tf
 
 from ..errors import NSTError
-from ..io.images import load_image, resize_to
 from . import costs, losses
+from .pixels import resize_to
 from .vgg import cached_extractor
 
 
@@ -59,11 +59,11 @@ class StyleTransfer:
     the content asks for the same statistics.
     """
 
-    def __init__(self, content, style, config, extractor=None, weights=None, *,
+    def __init__(self, content, style, config, extractor=None, *,
                  style_weights=None, mask=None, outside_style=None, previous=None):
         self.config = config
         self.extractor = extractor or cached_extractor(
-            config.layer_names, weights, config.pooling, config.preprocess, config.precision
+            config.layer_names, None, config.pooling, config.preprocess, config.precision
         )
         content_feats = self.extractor(content)
         names = tuple(n for n, _ in config.style_layers)
@@ -147,14 +147,18 @@ def _blend_weights(style_weights, n):
 
 
 def _as_mask(mask, size):
-    """A mask (1, H, W, 1) in [0, 1] at `size` from a path, an array (H, W) or an image."""
-    shape = None if isinstance(mask, (str, os.PathLike)) else np.shape(mask)
-    if shape is not None and len(shape) == 2:  # (H, W)
+    """A mask (1, H, W, 1) in [0, 1] at `size` from a tensor or array (H, W), (1, H, W, 1), or an
+    image (1, H, W, 3): its luminance. A file is read by the caller (nstlib.io.images.load_mask)."""
+    if isinstance(mask, (str, os.PathLike)):
+        raise NSTError("StyleTransfer takes a mask as a tensor: read the file with nstlib.io.images.load_mask "
+                       "(stylize() does).")
+    shape = np.shape(mask)
+    if len(shape) == 2:  # (H, W)
         m = tf.convert_to_tensor(mask, tf.float32)[tf.newaxis, :, :, tf.newaxis]
-    elif shape is not None and len(shape) == 4 and shape[-1] == 1:  # (1, H, W, 1)
-        m = tf.convert_to_tensor(mask, tf.float32)
-    else:  # a path or an image: its luminance
-        m = tf.reduce_mean(load_image(mask, min_side=1), axis=-1, keepdims=True)
+    elif len(shape) == 4 and shape[0] == 1 and shape[-1] in (1, 3):  # (1, H, W, 1), or an image
+        m = tf.reduce_mean(tf.convert_to_tensor(mask, tf.float32), axis=-1, keepdims=True)
+    else:
+        raise NSTError(f"A mask must be (H, W), (1, H, W, 1) or an image (1, H, W, 3), not of shape {shape}.")
     if float(tf.reduce_min(m)) < 0 or float(tf.reduce_max(m)) > 1:
         raise NSTError("A mask's values must lie in [0, 1] (1 where the style applies).")
     return tf.image.resize(m, size)

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import tensorflow as tf
 
 from ..config import MIN_SIDE
-from ..io.images import resize_to
 from ..io.sources import as_image, as_images
 from .callbacks import Callback
+from .pixels import resize_to
 
 MAX_STRETCH = 10  # with a time budget, a size runs at most this many times its planned steps
 TIME_UP = "This size's share of the time budget is spent."

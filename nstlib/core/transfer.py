@@ -13,27 +13,36 @@ keyword arguments into callbacks (:mod:`nstlib.core.callbacks`) and runs the loo
 Taught in notebooks/05_full_optimization.ipynb.
 """
 
-import time
+from __future__ import annotations
 
-from ..config import Config
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..config import CALLBACK_EVERY, DEFAULT_CONFIG, Config
 from ..errors import NSTError
 from ..io.checkpoint import Checkpoint, load_checkpoint
-from ..io.images import load_image, resize_to
+from ..io.images import load_image, load_mask
 from .callbacks import Checkpointer, EverySteps, ProgressBar, StopRequest
-from .loop import optimize
+from .loop import Result, optimize
+from .pixels import resize_to
 from .problem import StyleTransfer, initial_image
 from .schedule import TIME_UP, TimeLimit, plan, stage_images, upsample
 
 
-def stylize(content, style, config=None, *, style_weights=None, mask=None, outside_style=None,
-            init_image=None, callback=None, callback_every=10, stop=None, progress=True,
-            callbacks=(), checkpoint=None, checkpoint_every=None, resume=None, extractor=None,
-            state=None, previous=None, **overrides):
+def stylize(content, style, config: Config | None = None, *, style_weights: Sequence[float] | None = None,
+            mask=None, outside_style=None, init_image=None, callback: Callable | None = None,
+            callback_every: int = CALLBACK_EVERY, stop=None, progress: bool = True, callbacks: Sequence = (),
+            checkpoint: str | Path | None = None, checkpoint_every: int | None = None,
+            resume: Checkpoint | str | Path | None = None, extractor=None, previous=None,
+            **overrides) -> Result:
     """Optimize an image to match content's content and style's style; a Result.
 
     content, style: images (tensors, arrays, paths, URLs or example names), resized so
-    their longest side is config.max_dim. config: a Config (default Config()); keyword
-    overrides change its fields, e.g. ``stylize(c, s, steps=50)``.
+    their longest side is config.max_dim. config: a Config (default DEFAULT_CONFIG, the
+    `fast` preset that `nst stylize` and the studio start from: L-BFGS, 50 steps, 512 px;
+    Config() is notebook 05's plain Adam loop); keyword overrides change its fields, e.g.
+    ``stylize(c, s, steps=20)``.
 
     - style may be a list of styles, blended with style_weights; mask (where the style
       applies) and outside_style (painted outside it): see StyleTransfer.
@@ -48,7 +57,6 @@ def stylize(content, style, config=None, *, style_weights=None, mask=None, outsi
       Config is used when config is None, and whose mask, outside style and style weights
       when those are not given (see nstlib.io.checkpoint). One size only.
     - extractor: the feature extractor (default: VGG-19, built once per settings).
-    - state: an AdamState to continue from (a coarse-to-fine ladder's warm start).
     - previous: a video frame's temporal target, (the previous stylized frame warped
       along the optical flow, its weights): see StyleTransfer and nstlib.extensions.flow.
     """
@@ -58,7 +66,8 @@ def stylize(content, style, config=None, *, style_weights=None, mask=None, outsi
         mask = resume.mask if mask is None else mask
         outside_style = resume.outside_style if outside_style is None else outside_style
         style_weights = resume.style_weights if style_weights is None else style_weights
-    config = config or (resume.config if resume is not None else Config())
+    mask = None if mask is None else load_mask(mask)  # a file read here: the problem takes tensors
+    config = config or (resume.config if resume is not None else DEFAULT_CONFIG)
     config = config.replace(**overrides) if overrides else config
     stages = plan(config)
     if len(stages) > 1 and (resume is not None or checkpoint is not None or previous is not None):
@@ -68,10 +77,10 @@ def stylize(content, style, config=None, *, style_weights=None, mask=None, outsi
     return run_stages(content, style, config, stages, style_weights=style_weights, mask=mask,
                       outside_style=outside_style, init_image=init_image, callback=callback,
                       callback_every=callback_every, stop=stop, progress=progress, callbacks=callbacks,
-                      resume=resume, extractor=extractor, state=state, previous=previous)
+                      resume=resume, extractor=extractor, previous=previous)
 
 
-def run_stages(content, style, config, stages, *, callback=None, callback_every=10, stop=None,
+def run_stages(content, style, config, stages, *, callback=None, callback_every=CALLBACK_EVERY, stop=None,
                progress=True, callbacks=(), init_image=None, resume=None, state=None, **problem):
     """Run the stages (nstlib.core.schedule.Stage) in order, each from the last one's result.
 

@@ -21,9 +21,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ..io.images import resize, resize_to
 from ..io.sources import as_image
 from ..io.weights import find_weights
+from .pixels import resize, resize_to
 
 STYLE = [f"block{i}_conv1" for i in range(1, 6)]
 CONTENT = "block4_conv2"

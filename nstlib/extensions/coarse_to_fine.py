@@ -14,7 +14,7 @@ each size starts from the last one's result and Adam keeps its moments.
 Taught in notebooks/07_beyond_the_basics.ipynb.
 """
 
-from ..config import Config
+from ..config import DEFAULT_CONFIG
 from ..core.schedule import Stage
 from ..core.transfer import run_stages
 from ..errors import NSTError
@@ -27,7 +27,7 @@ def stylize_coarse_to_fine(content, style, sizes, steps=None, config=None, **kwa
     kwargs go to stylize (callback, stop, progress, style_weights, mask, ...). Returns the
     last size's Result, with ``stages``: one (size, steps done, seconds) per size.
     """
-    config = config or Config()
+    config = config or DEFAULT_CONFIG
     sizes = [int(s) for s in sizes]
     if not sizes or sizes != sorted(sizes):
         raise NSTError(f"sizes must be increasing, e.g. 256,512,1024, not {sizes}.")

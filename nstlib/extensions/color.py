@@ -26,7 +26,7 @@ import tensorflow as tf
 from skimage.color import rgb2yiq, yiq2rgb
 from skimage.exposure import match_histograms
 
-from ..config import Config
+from ..config import DEFAULT_CONFIG, Config
 from ..core.transfer import stylize
 from ..errors import NSTError
 from ..io.images import load_image, resize_to
@@ -80,7 +80,7 @@ def stylize_preserving_colors(content, style, mode, config=None, **kwargs):
         raise NSTError(f"The colour preservation mode must be one of {', '.join(PRESERVE_MODES)}, not {mode!r}.")
     if mode == "histogram":
         fields = {f.name for f in dataclasses.fields(Config)}
-        max_dim = (config or Config()).replace(**{k: v for k, v in kwargs.items() if k in fields}).max_dim
+        max_dim = (config or DEFAULT_CONFIG).replace(**{k: v for k, v in kwargs.items() if k in fields}).max_dim
         content_image = as_image(content, max_dim)
         if isinstance(style, (list, tuple)):  # a blend: recolour each style
             style = [match_style_colors(as_image(s, max_dim), content_image) for s in style]

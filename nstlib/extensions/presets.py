@@ -3,9 +3,10 @@
     nst stylize photo.jpg van_gogh_the_starry_night --preset gatys
     stylize(content, style, preset("tf-tutorial", steps=200))
 
-- ``fast``: the CLI's and the studio's default, the best picture per second measured on a
-  float32 CPU (benchmarks/schedules.py): L-BFGS from the content image, few iterations,
-  a little total variation so that small sizes stay clean.
+- ``fast``: the main job's default (``nstlib.config.DEFAULT_CONFIG``, written next to
+  Config): what stylize(), the CLI, the studio and `nst video` start from, the best picture
+  per second measured on a float32 CPU (benchmarks/schedules.py): L-BFGS from the content
+  image, few iterations, a little total variation so that small sizes stay clean.
 - ``high``: the high-quality mode, from the techniques K. Crowson's style-transfer-pytorch
   documents: the Wasserstein-2 style loss (means and covariances of the features), sizes
   from 128 px up by √2 with Adam's moments carried over, the moving average of the
@@ -42,7 +43,9 @@
 Taught in notebooks/07_beyond_the_basics.ipynb.
 """
 
-from ..config import STYLE_LAYERS, Config
+from __future__ import annotations
+
+from ..config import DEFAULT_CONFIG, DEFAULT_PRESET, STYLE_LAYERS, Config
 from ..errors import NSTError
 
 # The high-quality mode's style layer weights: 256 : 64 : 16 : 4 : 1, summing to 1.
@@ -63,7 +66,7 @@ HIGH_BETA = 150.0
 HIGH_FINAL = {"steps": 50, "ema": 0.95}
 
 PRESETS = {
-    "fast": Config(optimizer="lbfgs", steps=50, tv_weight=1e5),
+    DEFAULT_PRESET: DEFAULT_CONFIG,
     "high": Config(
         style_loss="w2", style_layers=FALLING_WEIGHTS, beta=HIGH_BETA, min_size=128, scale_factor=2**0.5,
         coarse_steps=100, warm_start=True, adam_beta1=0.9, learning_rate=0.02, **HIGH_FINAL,
@@ -90,10 +93,10 @@ PRESETS = {
         adam_beta1=0.99, adam_epsilon=0.1, init="content", max_dim=512, steps=1000,
     ),
 }
-DEFAULT = "fast"  # what `nst stylize` and the studio start from
+DEFAULT = DEFAULT_PRESET  # what stylize(), `nst stylize`, `nst video` and the studio start from
 
 
-def preset(name, **changes):
+def preset(name: str, **changes) -> Config:
     """The Config of a preset, with some fields changed: preset("gatys", steps=200)."""
     if name not in PRESETS:
         raise NSTError(f"Unknown preset {name!r}: choose one of {', '.join(PRESETS)}.")

@@ -40,7 +40,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
-from ..config import MIN_SIDE, TEMPORAL_WEIGHT, VIDEO_METHODS, Config, check_choice
+from ..config import DEFAULT_CONFIG, MIN_SIDE, TEMPORAL_WEIGHT, VIDEO_METHODS, check_choice
 from ..core.problem import initial_image
 from ..core.transfer import stylize
 from ..core.vgg import cached_extractor
@@ -60,15 +60,14 @@ def default_method():
     return "flow" if optical.opencv_available() else "warm"
 
 
-def stylize_video(frames, style, config=None, method=None, *, warm_start=None, temporal_weight=None,
+def stylize_video(frames, style, config=None, method=None, *, temporal_weight=None,
                   steps_after_first=None, learning_rate_after_first=None, done=(), preset="fine",
                   callback_frame=None, progress=True, **overrides):
     """Stylize every frame; a list of (1, H, W, 3) tensors, one per frame (each run's best_image).
 
     frames: a list of images (or a path, read with read_frames), each resized so that its
     longest side is config.max_dim. method: "flow", "warm" or "independent" (see the
-    module; default: default_method()); warm_start=True/False is the older spelling of
-    "warm"/"independent". temporal_weight: the flow method's temporal cost weight
+    module; default: default_method()). temporal_weight: the flow method's temporal cost weight
     (default config.temporal_weight, or TEMPORAL_WEIGHT when that is 0; 0 keeps only the
     warped start). steps_after_first, learning_rate_after_first: the later frames' run.
     done: stylized frames already finished (a resumed clip): stylizing goes on after them.
@@ -77,8 +76,8 @@ def stylize_video(frames, style, config=None, method=None, *, warm_start=None, t
     finished so far (a frame cut short is left out). Keyword overrides change the
     config's fields (steps=50, ...). Taught in notebooks/07_beyond_the_basics.ipynb.
     """
-    config = (config or Config()).replace(**overrides)
-    method = _method(method, warm_start)
+    config = (config or DEFAULT_CONFIG).replace(**overrides)
+    method = _method(method)
     frames = _frames(frames, config.max_dim)
     style = as_image(style, max(MIN_SIDE, round(config.max_dim * config.style_scale)))  # loaded once
     outputs = [tf.convert_to_tensor(f, tf.float32) for f in done]
@@ -110,11 +109,7 @@ def stylize_video(frames, style, config=None, method=None, *, warm_start=None, t
     return outputs
 
 
-def _method(method, warm_start):
-    if warm_start is not None:
-        if method is not None:
-            raise NSTError("Give method= or warm_start=, not both (warm_start=True is method='warm').")
-        return "warm" if warm_start else "independent"
+def _method(method):
     method = default_method() if method is None else method
     check_choice("method", method, METHODS)
     if method == "flow":
@@ -163,7 +158,7 @@ def frame_start(method, frame, previous_frame, previous_result, style=None, conf
     masks = optical.occlusions(backward, forward)
     unseen = (masks["occluded"] | masks["outside"]).astype(np.float32)[None, ..., None]
     warped = optical.warp(previous_result, backward, "cubic")  # bilinear would blur a bit more each frame
-    fresh = initial_image(frame, frame if style is None else style, config or Config())
+    fresh = initial_image(frame, frame if style is None else style, config or DEFAULT_CONFIG)
     start = unseen * np.asarray(fresh, np.float32) + (1.0 - unseen) * warped
     return start, (tf.constant(warped), tf.constant(optical.weights_of(masks)[None, ..., None]))
 

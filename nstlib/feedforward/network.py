@@ -4,8 +4,7 @@ Johnson, Alahi and Fei-Fei, "Perceptual Losses for Real-Time Style Transfer and
 Super-Resolution" (ECCV 2016), with instance normalization in place of batch
 normalization (Ulyanov et al. 2016) and upsampling by resize-then-convolve (Odena et al.
 2016). Johnson et al.'s widths are 32/64/128 with 5 residual blocks; ``ARCHITECTURE``
-below is the one measured to paint 512 px in under a second on a 2-core CPU
-(benchmarks/feedforward.py). Taught in notebook 08.
+below is narrower, chosen for a CPU's speed (benchmarks/feedforward.py measures it). Taught in notebook 08.
 
     image (m, H, W, 3) in [0, 1]
       -> reflection-padded to multiples of 4

@@ -1,4 +1,4 @@
-"""Watching an optimization: frames of a run, saved as a GIF (or an MP4), and a before/after figure.
+"""Watching an optimization: frames of a run, saved as a GIF (or an MP4).
 
     recorder = FrameRecorder(every=5)
     result = stylize(content, style, steps=100, callback=recorder, callback_every=recorder.every)
@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..config import CALLBACK_EVERY
 from ..errors import NSTError
-from .images import load_image, show_images, to_uint8, write_atomically
+from .images import load_image, to_uint8, write_atomically
 
 ANIMATION_FORMATS = (".gif", ".mp4")
 
@@ -33,7 +34,7 @@ class FrameRecorder:
     recorder only sees the steps stylize calls it at.
     """
 
-    def __init__(self, every=10, max_dim=None):
+    def __init__(self, every=CALLBACK_EVERY, max_dim=None):
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
             raise NSTError(f"every must be a whole number of steps >= 1, not {every!r}.")
         self.every, self.max_dim = int(every), max_dim
@@ -115,13 +116,3 @@ def _write(tmp, array, suffix, fps, loop):
         _, h, w, _ = array.shape  # H.264 (yuv420p) needs even sides
         array = np.pad(array, ((0, 0), (0, h % 2), (0, w % 2), (0, 0)), mode="edge")
         iio.imwrite(tmp, array, extension=".mp4", plugin="FFMPEG", fps=fps, macro_block_size=2)
-
-
-def before_after(content, style, result, titles=("Content", "Style", "Result"), credits=None):
-    """A matplotlib Figure: content, style and result side by side (images.show_images).
-
-    result: an image, or a stylize Result (its best_image is shown). credits: one
-    line per image (e.g. data.credit(name)), or None.
-    """
-    result = getattr(result, "best_image", result)
-    return show_images([content, style, result], titles=titles, credits=credits)

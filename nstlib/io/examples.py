@@ -13,6 +13,8 @@ commit and the sha256 of its bytes. Two kinds of examples:
 Used throughout the notebooks and by ``nst examples``; taught nowhere: it's plumbing.
 """
 
+from __future__ import annotations
+
 import csv
 import dataclasses
 import difflib
@@ -20,11 +22,15 @@ import io
 import os
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pooch
 
 from ..errors import NSTError
 from .download import fetch
+
+if TYPE_CHECKING:  # for the hints only: nst --help imports no TensorFlow
+    import tensorflow as tf
 
 DATA_DIR_ENV = "NSTLIB_DATA_DIR"
 ROLES = ("content", "style")
@@ -135,7 +141,7 @@ def _gallery_path(e, url):
     )
 
 
-def load_example(name, max_dim=None):
+def load_example(name: str, max_dim: int | None = None) -> tf.Tensor:
     """An example image as a float32 tensor (1, H, W, 3) in [0, 1] (see images.load_image).
 
     Used throughout the notebooks.

@@ -9,6 +9,8 @@ EXIF orientation, transparency on white, 16-bit scaled right, and one clear
 :class:`NSTError` for every file that cannot be used.
 """
 
+from __future__ import annotations
+
 import contextlib
 import os
 import secrets
@@ -21,6 +23,7 @@ import tensorflow as tf
 from PIL import Image, ImageOps
 
 from ..config import MIN_SIDE
+from ..core.pixels import resize, resize_to  # noqa: F401 (tensors only: the algorithm's; the notebooks import them here)
 from ..errors import NSTError
 from .download import fetch
 
@@ -32,7 +35,7 @@ SAVE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 ARRAY_SHAPES = "(H, W), (H, W, 1), (H, W, 3), (H, W, 4) or (1, H, W, 3)"
 
 
-def load_image(source, max_dim=None, min_side=MIN_SIDE):
+def load_image(source, max_dim: int | None = None, min_side: int = MIN_SIDE) -> tf.Tensor:
     """Any image a user may have, as a float32 tensor (1, H, W, 3) in [0, 1].
 
     ``source`` is a path (str or pathlib), an http(s) URL (downloaded once into
@@ -177,29 +180,13 @@ def _from_array(a):
     return np.broadcast_to(a, a.shape[:2] + (3,))  # (H, W, 3)
 
 
-def resize(image, max_dim):
-    """image (1, H, W, 3) resized so that its longest side is max_dim, aspect kept.
-
-    Shrinks or enlarges, antialiased; values stay in [0, 1].
-    Used throughout the notebooks; taught nowhere: it's plumbing.
-    """
-    if isinstance(max_dim, bool) or not isinstance(max_dim, (int, np.integer)) or max_dim < 1:
-        raise NSTError(f"max_dim must be a whole number of pixels >= 1, not {max_dim!r}.")
-    height, width = tf.convert_to_tensor(image).shape[-3:-1]
-    scale = max_dim / max(height, width)
-    return resize_to(image, (max(1, round(height * scale)), max(1, round(width * scale))))
-
-
-def resize_to(image, size):
-    """image (1, H, W, 3) or (H, W, 3) resized to size = (new_H, new_W), antialiased.
-
-    Used throughout the notebooks (e.g. to give two images one size); taught nowhere.
-    """
-    image = tf.convert_to_tensor(image, tf.float32)
-    size = tuple(int(side) for side in size)  # also takes a TensorShape: content.shape[1:3]
-    if tuple(image.shape[-3:-1]) != size:
-        image = tf.image.resize(image, size, method="bilinear", antialias=True)
-    return tf.clip_by_value(image, 0.0, 1.0)
+def load_mask(mask):
+    """A mask as the algorithm takes it: a path, URL or image read as its luminance,
+    (1, H, W, 1) float32; an array (H, W) or (1, H, W, 1) as it is."""
+    shape = None if isinstance(mask, (str, os.PathLike)) else np.shape(mask)
+    if shape is not None and (len(shape) == 2 or (len(shape) == 4 and shape[-1] == 1)):
+        return mask
+    return tf.reduce_mean(load_image(mask, min_side=1), axis=-1, keepdims=True)
 
 
 def to_uint8(image):
@@ -217,7 +204,7 @@ def to_uint8(image):
     return np.round(np.clip(a, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
-def save_image(image, path, overwrite=False):
+def save_image(image: tf.Tensor, path: str | Path, overwrite: bool = False) -> Path:
     """Write image (1, H, W, 3) in [0, 1] to a .png, .jpg or .jpeg file; return its Path.
 
     Creates missing folders; writes to a temporary file first and renames it, so a

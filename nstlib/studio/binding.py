@@ -1,6 +1,6 @@
 """The settings widgets and the Config they stand for, kept in step both ways.
 
-    binding = Binding(Config())   # a widget per setting, at the Config's values
+    binding = Binding(DEFAULT_CONFIG)   # a widget per setting, at the Config's values
     binding.config                # the widgets read into a validated Config
     binding.set_config(cfg)       # the widgets moved to cfg (NSTError if one cannot show it)
 
@@ -17,23 +17,21 @@ import math
 
 import ipywidgets as widgets
 
-from ..config import INITS, LAYER_NAMES, OPTIMIZERS, STYLE_LAYERS, Config, quick
+from ..config import DEFAULT_CONFIG, LAYER_NAMES, STYLE_LAYERS, Config, quick, rule
 from ..errors import NSTError
-from ..extensions.presets import DEFAULT, preset
 
 CONV_LAYERS = tuple(n for n in LAYER_NAMES if "conv" in n)
 STYLE_LAYER_NAMES = tuple(n for n, _ in STYLE_LAYERS)
 
-# The widgets' ranges: a value outside them cannot be entered.
+# The widgets' ranges (a value outside them cannot be entered): the fields' own (their
+# metadata's "widget", nstlib.config), and the α/β ratio's, which is no field of its own.
 RATIO_EXP = (0, 10)  # alpha/beta from 1e0 to 1e10 (the default 1e4 balances the costs)
-LR_EXP = (-4, 0)  # learning rate from 1e-4 to 1
-STEPS_RANGE = (1, 2000)
-TIME_RANGE = (0, 900, 5)  # seconds: min (0, no budget), max, step
-SIZE_RANGE = (64, 1024, 32)  # min, max, step
-SEED_MAX = 2**31 - 1
-# The TV weight: per pixel position in the course's normalization (the fast preset's 1e5;
-# 1e6 smooths visibly), summed in the tf-tutorial's (its 30): 0 and 0.1 ... 1e6.
-TV_CHOICES = (0.0,) + tuple(k * 10.0**e for e in range(-1, 6) for k in (1, 3)) + (1e6,)
+LR_EXP = rule("learning_rate", "widget")  # learning rate from 1e-4 to 1: (min, max, step) exponents
+STEPS_RANGE = rule("steps", "widget")
+TIME_RANGE = rule("time_budget", "widget")  # seconds: min (0, no budget), max, step
+SIZE_RANGE = rule("max_dim", "widget")  # min, max, step
+SEED_MAX = rule("seed", "widget")[1]
+TV_CHOICES = rule("tv_weight", "widget")
 
 LABEL_STYLE = {"description_width": "130px"}
 
@@ -58,7 +56,7 @@ def default_config():
         gpu = bool(tf.config.list_physical_devices("GPU"))
     except Exception:  # no TensorFlow device query: be conservative
         gpu = False
-    return preset(DEFAULT, max_dim=quick(512 if gpu else 256, 96))
+    return DEFAULT_CONFIG.replace(max_dim=quick(512 if gpu else 256, 96))
 
 
 def tv_options(values):
@@ -75,7 +73,7 @@ class Binding:
     ``Binding(config)`` builds the widgets (``ratio``, ``learning_rate``, ``steps``,
     ``time_budget``, ``size``, ``tv_weight``, ``content_layer``, ``init``, ``optimizer``, ``seed`` and
     ``style_weights``, a dict layer name -> slider) and moves them to config
-    (default ``Config()``).
+    (default ``DEFAULT_CONFIG``, the default preset).
     Taught in notebooks/06_tuning_with_widgets.ipynb.
     """
 
@@ -91,10 +89,10 @@ class Binding:
             tooltip="content weight α over style weight β: higher keeps more of the content",
         )
         self.learning_rate = W.FloatLogSlider(
-            base=10, min=LR_EXP[0], max=LR_EXP[1], step=0.05,
+            base=10, min=LR_EXP[0], max=LR_EXP[1], step=LR_EXP[2],
             description="learning rate", readout_format=".3g", style=LABEL_STYLE, layout=wide(),
         )
-        self.steps = W.IntSlider(min=STEPS_RANGE[0], max=STEPS_RANGE[1],
+        self.steps = W.IntSlider(min=STEPS_RANGE[0], max=STEPS_RANGE[1], step=STEPS_RANGE[2],
                                  description="steps", style=LABEL_STYLE, layout=wide())
         self.time_budget = W.IntSlider(min=TIME_RANGE[0], max=TIME_RANGE[1], step=TIME_RANGE[2],
                                        description="time (s), 0: steps", style=LABEL_STYLE, layout=wide(),
@@ -105,8 +103,8 @@ class Binding:
                                            style=LABEL_STYLE, layout=wide())
         self.content_layer = W.Dropdown(options=CONV_LAYERS, description="content layer",
                                         style=LABEL_STYLE)
-        self.init = W.Dropdown(options=INITS, description="init", style=LABEL_STYLE)
-        self.optimizer = W.Dropdown(options=OPTIMIZERS, description="optimizer", style=LABEL_STYLE)
+        self.init = W.Dropdown(options=rule("init", "choices"), description="init", style=LABEL_STYLE)
+        self.optimizer = W.Dropdown(options=rule("optimizer", "choices"), description="optimizer", style=LABEL_STYLE)
         self.seed = W.BoundedIntText(min=0, max=SEED_MAX, description="seed", style=LABEL_STYLE,
                                      layout=W.Layout(width="260px"))
         self.style_weights = {
@@ -114,7 +112,7 @@ class Binding:
                                 readout_format=".2f", style=LABEL_STYLE, layout=wide())
             for name in STYLE_LAYER_NAMES
         }
-        self.set_config(config or Config())
+        self.set_config(config or DEFAULT_CONFIG)
 
     @property
     def widgets(self):

@@ -2,9 +2,11 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -105,9 +107,12 @@ def test_ctrl_c_saves_the_network_and_resume_goes_on(vgg_weights, photos, tmp_pa
                              "-o", str(out), "--steps", "100000", "--size", "32", "--batch-size", "2"],
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        seen = ""
-        while "| 3/" not in seen[-300:] and proc.poll() is None:  # the progress bar at step 3
-            seen += proc.stderr.read(1)
+        seen, deadline = "", time.time() + 120
+        while proc.poll() is None and time.time() < deadline:  # the progress bar at step 3 or later
+            seen += proc.stderr.read(1)  # (tqdm may skip a count: 1/ then 4/)
+            counts = re.findall(r"\| (\d+)/", seen[-300:])
+            if counts and int(counts[-1]) >= 3:
+                break
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=120)
     finally:

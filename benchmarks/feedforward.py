@@ -14,7 +14,10 @@ by nstlib.feedforward.photos):
   warm-up that loads VGG-19 (as the network's time leaves out loading the network);
 - their ratio, and the yardstick (benchmarks/yardstick.py) of both pictures: the style
   ratio (lower: more painted) and the content distance (lower: more faithful), with the
-  network's over fast's.
+  network's over fast's;
+- with --commands, the whole commands a user types, timed from the shell's side (Python's
+  start, TensorFlow's import, the weights, the picture saved): `nst stylize PHOTO --network
+  NAME --size S` against `nst stylize PHOTO STYLE --size S` (the fast preset).
 
 The network is a shipped one by its style's name or a .nstnet file; its style is the one
 recorded in the file.
@@ -24,7 +27,9 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -71,6 +76,34 @@ def measure(net, style, photo, size, out=None):
             "content_distance_vs_fast": net_score["content_distance"] / fast_score["content_distance"]}
 
 
+def command_seconds(argv):
+    """Wall seconds of `python -m nstlib ARGV` in a fresh process, as a user's shell sees it."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "nstlib", *argv], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"nst {' '.join(argv)} failed: {done.stderr.strip()}")
+    return time.perf_counter() - start
+
+
+def commands(network, style, photo, sizes):
+    """{size: (seconds of nst stylize --network, seconds of nst stylize with the fast preset)}."""
+    times = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            net = command_seconds(["stylize", photo, "--network", network, "--size", str(size), "--quiet",
+                                   "-o", os.path.join(folder, f"net{size}.png")])
+            fast = command_seconds(["stylize", photo, style, "--size", str(size), "--quiet",
+                                    "-o", os.path.join(folder, f"fast{size}.png")])
+            times[size] = (net, fast)
+    return times
+
+
+def command_table(times):
+    lines = ["| size | `nst stylize --network` (s) | `nst stylize` (s) | ratio |", "|---|---|---|---|"]
+    lines += [f"| {size} px | {net:.1f} | {fast:.1f} | {fast / net:.0f}x |" for size, (net, fast) in times.items()]
+    return "\n".join(lines)
+
+
 def table(rows):
     lines = ["| size | network forward (s) | fast (s) | fast / network | style ratio: network, fast, "
              "network / fast | content distance: network / fast |", "|---|---|---|---|---|---|"]
@@ -89,6 +122,7 @@ def main(argv=None):
     parser.add_argument("--sizes", default="256,512,1024")
     parser.add_argument("--quick", action="store_true", help="sizes 96,128: a smoke test")
     parser.add_argument("--out", help="save both pictures of each size into this folder")
+    parser.add_argument("--commands", action="store_true", help="also time the whole nst stylize commands")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     sizes = [96, 128] if args.quick else [int(s) for s in args.sizes.split(",")]
@@ -99,11 +133,15 @@ def main(argv=None):
     rows = [measure(net, style, args.photo, size, args.out) for size in sizes]
     report = {"machine": describe(), "network": args.network, "architecture": net.architecture,
               "style": net.meta["style"], "photo": args.photo, "rows": rows}
+    if args.commands:
+        report["commands"] = commands(args.network, net.meta["style"], args.photo, sizes)
     if args.json:
         print(json.dumps(report, indent=1))
     else:
         print(f"{report['machine']}\nnetwork {args.network} {net.architecture}, photo {args.photo} "
               f"(held out of training)\n\n{table(rows)}")
+        if args.commands:
+            print(f"\nThe whole commands, each in a fresh process:\n\n{command_table(report['commands'])}")
     return 0
 
 

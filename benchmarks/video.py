@@ -2,6 +2,8 @@
 
     python benchmarks/video.py            # the Markdown table (about 40 minutes on 2 CPU cores)
     python benchmarks/video.py --quick    # small sizes, a smoke test of the script
+    python benchmarks/video.py --network van_gogh_the_starry_night   # one more row: a trained
+        # network (notebook 08) paints each frame in one pass; the style is the network's
 
 Two clips, the same frame count, size and steps for every method:
 - known motion: a camera panning and zooming over the astronaut, with a coffee cup
@@ -126,7 +128,7 @@ def save_strip(rows, path):
 
     grid = np.concatenate([np.concatenate([np.asarray(f)[0] for f in row], axis=1) for row in rows], axis=0)
     Image.fromarray(np.uint8(np.round(np.clip(grid, 0, 1) * 255))).save(path)
-    print(f"wrote {path} (rows: input, {', '.join(METHODS[::-1])})", file=sys.stderr)
+    print(f"wrote {path} (rows: input, {', '.join(METHODS[::-1])}, then the network's if any)", file=sys.stderr)
 
 
 def measure(frames, motion, style, config, args, strip=None):
@@ -141,6 +143,19 @@ def measure(frames, motion, style, config, args, strip=None):
                             style_cost(frames, styled, style, config), seconds)
         print(f"{method}: warping error {measured[method][0]:.2f}, {seconds:.2f} s per frame", file=sys.stderr,
               flush=True)
+        versions.append(styled)
+    if args.network:
+        from nstlib.feedforward.network import paint
+        from nstlib.feedforward.storage import load_network
+
+        net = load_network(args.network)
+        paint(net, frames[0])  # the warm-up: traces the forward pass
+        start = time.perf_counter()
+        styled = [paint(net, f) for f in frames]
+        seconds = (time.perf_counter() - start) / len(frames)
+        measured["network"] = (warping_error(styled, motion), frame_change(styled), sharpness(styled),
+                               style_cost(frames, styled, style, config), seconds)
+        print(f"network: warping error {measured['network'][0]:.2f}, {seconds:.3f} s per frame", file=sys.stderr)
         versions.append(styled)
     if strip:
         save_strip(versions, strip)
@@ -160,7 +175,7 @@ def run(args):
         for method, (error, change, sharp, cost, seconds) in measured.items():
             rows.append(f"| {name} | {method} | {error:.2f} | {error / warm[0]:.2f} | {change:.2f} | " + (
                 "(the clip itself) | | |" if sharp is None else
-                f"{sharp / independent[2]:.2f} | {cost / independent[3]:.2f} | {seconds:.2f} |"))
+                f"{sharp / independent[2]:.2f} | {cost / independent[3]:.2f} | {seconds:.3g} |"))
     return rows
 
 
@@ -173,8 +188,14 @@ def main():
     parser.add_argument("--style", default="kandinsky_composition_vii")
     parser.add_argument("--strips", metavar="DIR", help="also save each clip's versions side by side as "
                         "DIR/video_known.png and DIR/video_real.png, to look at (e.g. /tmp)")
+    parser.add_argument("--network", metavar="NAME_OR_PATH", help="also a trained network (a shipped one's style "
+                        "name or a .nstnet), painting each frame in one pass; --style becomes the network's")
     parser.add_argument("--quick", action="store_true", help="64 px, 4 frames, 10 steps: a smoke test")
     args = parser.parse_args()
+    if args.network:
+        from nstlib.feedforward.storage import load_network
+
+        args.style = load_network(args.network).meta["style"]
     if args.quick:
         args.size, args.frames, args.steps = 64, 4, 10
     rows = run(args)

@@ -66,6 +66,8 @@ FLAGS = {
     "weights": lambda d: ["--content-weight", "3", "--style-weight", "0.01", "--tv-weight", "10"],
     "init-image": lambda d: ["--init-image", grey_image(d / "grey.png")],
     "init-noise": lambda d: ["--init", "noise", "--seed", "3"],
+    "preserve-luminance": lambda d: ["--preserve-colors", "luminance"],  # a step after the run
+    "preserve-histogram": lambda d: ["--preserve-colors", "histogram"],  # a step before it
 }
 
 

@@ -215,6 +215,29 @@ def test_gif_of_the_progress_and_preserved_colours(vgg_weights, tmp_path, capsys
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("mode", ["luminance", "histogram"])
+def test_preserve_colors_goes_with_coarse_to_fine(vgg_weights, tmp_path, capsys, mode):
+    """--preserve-colors is a step before (histogram) or after (luminance) whatever run it is."""
+    from skimage.color import rgb2yiq
+
+    from nstlib.io.examples import load_example
+
+    out = tmp_path / "a.png"
+    status, stdout, err = run(capsys, "stylize", "astronaut", "hubble_deep_field", "--sizes", "40,64", "--steps",
+                              "4,4", "--init", "style", "--preserve-colors", mode, "--quiet", "-o", str(out))
+    assert status == 0 and "; 40 px: " in stdout and "; 64 px: " in stdout, err
+    result = np.asarray(Image.open(out), np.float32) / 255
+    content = load_example("astronaut", max_dim=64).numpy()[0]
+    assert result.shape == content.shape
+    if mode == "luminance":  # the content's chroma (I, Q), but for the clipping of saturated pixels
+        assert np.abs(rgb2yiq(result)[..., 1:] - rgb2yiq(content)[..., 1:]).mean() < 0.02
+    else:  # started from the recoloured style: the content's colours, not the Hubble's
+        style = load_example("hubble_deep_field", max_dim=64).numpy()[0]
+        to_content = np.abs(result.mean((0, 1)) - content.mean((0, 1))).sum()
+        assert to_content < 0.3 * np.abs(style.mean((0, 1)) - content.mean((0, 1))).sum()
+
+
+@pytest.mark.slow
 def test_video_writes_one_frame_per_input_frame(vgg_weights, tmp_path, capsys):
     from nstlib.io.examples import load_example
     from nstlib.io.images import save_image

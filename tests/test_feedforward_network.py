@@ -2,6 +2,7 @@
 
 import json
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -80,6 +81,7 @@ def test_bad_architecture_and_tiny_images_give_one_clear_error():
 
 
 def test_save_and_load_give_the_same_paintings(tmp_path):
+    keras.utils.set_random_seed(3)  # the initial weights and the noise below: the same every run
     net = TransformNet(widths=[4, 8, 8], residual_blocks=2).build_for()
     for w in net.weights:  # not the initial ones: gamma = 1, beta = 0 would pass by luck
         w.assign(w + tf.random.normal(w.shape, stddev=0.1, seed=3))
@@ -87,7 +89,10 @@ def test_save_and_load_give_the_same_paintings(tmp_path):
     loaded = load_network(path)
     assert loaded.architecture == net.architecture and loaded.meta["record"] == {"steps": 7}
     x = tf.random.uniform((1, 40, 48, 3), seed=1)
-    np.testing.assert_allclose(paint(loaded, x).numpy(), paint(net, x).numpy(), atol=2e-3)  # float16 weights
+    # float16 weights: each rounded by up to 2^-11 of itself, through ten layers; a few pixels of
+    # the 5760 may stray past 2e-3 (one did, 2.3e-3, when the weights were not seeded)
+    difference = np.abs(paint(loaded, x).numpy() - paint(net, x).numpy())
+    assert difference.max() < 5e-3 and difference.mean() < 5e-4
     again = load_network(save_network(loaded, tmp_path / "m.nstnet"))  # float16 -> float16: exact
     np.testing.assert_array_equal(paint(again, x).numpy(), paint(loaded, x).numpy())
 

@@ -6,8 +6,10 @@
 Every Config field is a flag (nstlib.cli.flags). A run stopped by Ctrl-C or `kill` saves
 the best image so far (status 130); with --checkpoint-every it also keeps its state, and
 --resume continues it with everything it had (nstlib.io.checkpoint: the settings, the
-mask, the outside style, the blend weights; here also the images, the output and
---save-every).
+mask, the outside style, the blend weights; here also the images, the output,
+--save-every and --preserve-colors). --preserve-colors is a step before the run
+(histogram: the style recoloured) or after it (luminance: the photo's chroma put back), so
+it goes with coarse to fine and checkpoints; only --sizes refuses --checkpoint-every and --resume.
 """
 
 import os
@@ -48,10 +50,12 @@ def register(sub):
     images.add_argument("--init-image", metavar="PATH",
                         help="start from this image (resized to the content's size) instead of --init's")
     images.add_argument("--preserve-colors", choices=("luminance", "histogram"),
-                        help="keep the content's colours: transfer luminance only, or recolour the style first")
+                        help="keep the content's colours: transfer luminance only, or recolour the style first (a step "
+                        "before or after the run: goes with --sizes, --checkpoint-every and --resume)")
     # --steps N, or with --sizes N,N,N; --temporal-weight is nst video's
     groups = add_settings_flags(p, skip=("temporal_weight",), types={"steps": str})
-    groups["sizes"].add_argument("--sizes", help="coarse to fine: comma-separated sizes, e.g. 256,512,1024")
+    groups["sizes"].add_argument("--sizes", help="coarse to fine: comma-separated sizes, e.g. 256,512,1024 (goes with "
+                                 "every option but --checkpoint-every and --resume, which work with one size)")
     _register_saving(p.add_argument_group("saving, stopping and resuming"))
     p.add_argument_group("a trained network").add_argument(
         "--network", metavar="NAME_OR_PATH", help="paint with a trained network in one pass (a .nstnet file "
@@ -119,12 +123,10 @@ def _check(args, sizes):
     resuming = args.resume is not None
     if sizes and (args.checkpoint_every or resuming):
         raise NSTError("--checkpoint-every and --resume work with one size, not with --sizes.")
-    if args.preserve_colors and (sizes or resuming or args.checkpoint_every):
-        raise NSTError("--preserve-colors works with one size and no checkpoints.")
     if args.outside_style and not args.mask:
         raise NSTError("--outside-style paints outside a mask: give the mask with --mask.")
-    if resuming and (args.init_image or args.preset):
-        flag = "--init-image" if args.init_image else "--preset"
+    if resuming and (args.init_image or args.preset or args.preserve_colors):
+        flag = "--init-image" if args.init_image else "--preset" if args.preset else "--preserve-colors"
         raise NSTError(f"{flag} starts a new run; a resumed run continues from its checkpoint: drop {flag} or --resume.")
 
 
@@ -161,42 +163,60 @@ def run(args):
         from .network import run_network
 
         return run_network(args)
-    from ..core.callbacks import Checkpointer, SaveEvery
-    from ..core.timing import announce
+    from ..core.callbacks import Checkpointer, Estimate, SaveEvery
 
     config, content, styles, weights, out, ckpt, resume, steps, sizes = _plan(args)
     check_output(out, args.overwrite)  # before a long run, not after it
-    if not args.quiet and not sizes:  # the probe's traced step is the run's: it costs a few steps
-        print(announce(config, content), flush=True)
     every = args.checkpoint_every or (resume.extra.get("every") if resume else None)
     save_every = args.save_every or (resume.extra.get("save_every") if resume else None)
     recorder = _recorder(args, config)
     style = styles[0] if len(styles) == 1 else list(styles)
     pictures = SaveEvery(out, save_every, args.overwrite) if save_every else None
+    # the time the run will take, from its own first steps (not from another problem's)
+    estimate = [] if args.quiet else [Estimate(_stages(config, sizes, steps), config.optimizer, config.time_budget)]
     options = dict(progress=not args.quiet, style_weights=weights, mask=args.mask, init_image=args.init_image,
-                   outside_style=args.outside_style, callbacks=[pictures] if pictures else [])
+                   outside_style=args.outside_style, callbacks=[*estimate, *([pictures] if pictures else [])])
     if recorder is not None:
         options.update(callback=recorder, callback_every=recorder.every)
-    if args.preserve_colors:
-        from ..extensions.color import stylize_preserving_colors
+    colors = args.preserve_colors or (resume.extra.get("preserve_colors") if resume else None)
+    images = content, style  # as named: what the checkpoint records
+    if colors == "histogram":  # a step before the run, whatever run it is
+        from ..extensions.color import recolor_styles
+        from ..io.sources import as_image
 
-        result = stylize_preserving_colors(content, style, args.preserve_colors, config, **options)
-    elif sizes:
+        size = sizes[-1] if sizes else config.max_dim
+        images = as_image(content, size), recolor_styles(content, style, size)
+    if sizes:
         from ..extensions.coarse_to_fine import stylize_coarse_to_fine
 
-        result = stylize_coarse_to_fine(content, style, sizes, steps, config, **options)
+        result = stylize_coarse_to_fine(*images, sizes, steps, config, **options)
     else:
         from ..core.transfer import stylize
 
         # the checkpoint keeps the config, the mask, the outside style and the weights; these, the CLI's
         extra = {"content": str(content), "styles": [str(s) for s in styles], "output": str(out), "every": every,
-                 "save_every": save_every, "preset": resume.extra.get("preset") if resume else args.preset or DEFAULT_PRESET}
+                 "save_every": save_every, "preserve_colors": colors,
+                 "preset": resume.extra.get("preset") if resume else args.preset or DEFAULT_PRESET}
         saver = [Checkpointer(ckpt, every, extra)] if ckpt is not None else []
         options["callbacks"] = saver + options["callbacks"]
-        result = stylize(content, style, config, resume=resume, **options)
+        result = stylize(*images, config, resume=resume, **options)
+    if colors == "luminance":  # a step after the run
+        from ..extensions.color import keep_content_colors
+
+        result = keep_content_colors(result, content)
     if pictures is not None and pictures.paths:
         print(f"Saved {len(pictures.paths)} pictures along the way: {pictures.paths[0]} ... {pictures.paths[-1].name}")
     return _report(args, result, out, ckpt, recorder)
+
+
+def _stages(config, sizes, steps):
+    """The run's [(size, steps)], smallest first: --sizes with --steps, or the config's plan."""
+    from ..core.schedule import plan
+
+    if not sizes:
+        return [(stage.size, stage.steps) for stage in plan(config)]
+    steps = steps or [config.steps]
+    return list(zip(sizes, steps if len(steps) == len(sizes) else steps[:1] * len(sizes)))
 
 
 def _report(args, result, out, ckpt, recorder):

@@ -22,6 +22,7 @@ import tensorflow as tf
 from ..config import LAYER_NAMES, QUICK, Config
 from ..io.sources import as_image
 from .adam import AdamState
+from .callbacks import format_seconds
 from .loop import adam_step, traced_value_and_grad
 from .problem import StyleTransfer
 from .schedule import plan
@@ -174,15 +175,6 @@ def _square_share(image):
         return 1.0
     height, width = image.shape[1], image.shape[2]
     return height * width / max(height, width) ** 2
-
-
-def format_seconds(seconds):
-    """12 s, 3.5 min, 1.2 h."""
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 def announce(config, content, probe_size=256):

@@ -228,7 +228,7 @@ def _report(args, result, out, ckpt, recorder):
         from ..io.animation import save_gif
 
         recorder.add(result.best_image)
-        save_gif(recorder.frames, args.gif, overwrite=args.overwrite)
+        save_gif(recorder.frames_at_one_size(), args.gif, overwrite=args.overwrite)  # --sizes: grown
         print(f"Saved the progress, {len(recorder.frames)} frames, to {args.gif}")
     if result.interrupted:
         kept = f"; continue with: nst stylize --resume {ckpt}" if ckpt else ""

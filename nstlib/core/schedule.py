@@ -58,10 +58,16 @@ def plan(config):
     """The stages of a run with this config: [Stage(size, steps, seconds)], smallest first."""
     sizes = ladder_sizes(config.max_dim, config.min_size, config.scale_factor)
     steps = [config.coarse_steps] * (len(sizes) - 1) + [config.steps]
-    if not config.time_budget:
-        return [Stage(s, n) for s, n in zip(sizes, steps)]
-    work = [n * s * s for s, n in zip(sizes, steps)]  # a step's time grows with the pixel count
-    return [Stage(s, n * MAX_STRETCH, config.time_budget * w / sum(work)) for s, n, w in zip(sizes, steps, work)]
+    return within_budget([Stage(s, n) for s, n in zip(sizes, steps)], config.time_budget)
+
+
+def within_budget(stages, budget):
+    """The stages as they are (budget 0), or each with its share of `budget` seconds, in
+    proportion to its planned work (steps × pixels), and up to MAX_STRETCH times its steps."""
+    if not budget:
+        return list(stages)
+    work = [s.steps * s.size * s.size for s in stages]  # a step's time grows with the pixel count
+    return [Stage(s.size, s.steps * MAX_STRETCH, budget * w / sum(work)) for s, w in zip(stages, work)]
 
 
 class TimeLimit(Callback):

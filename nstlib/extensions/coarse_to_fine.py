@@ -15,15 +15,17 @@ Taught in notebooks/07_beyond_the_basics.ipynb.
 """
 
 from ..config import DEFAULT_CONFIG
-from ..core.schedule import Stage
+from ..core.schedule import Stage, within_budget
 from ..core.transfer import run_stages
 from ..errors import NSTError
+from ..io.images import load_mask
 
 
 def stylize_coarse_to_fine(content, style, sizes, steps=None, config=None, **kwargs):
     """Stylize at each size in `sizes` (increasing), each run starting from the last one's result.
 
-    steps: one number for every size, or one per size (default config.steps each).
+    steps: one number for every size, or one per size (default config.steps each). With
+    config.time_budget, each size gets its share of the time (nstlib.core.schedule.within_budget).
     kwargs go to stylize (callback, stop, progress, style_weights, mask, ...). Returns the
     last size's Result, with ``stages``: one (size, steps done, seconds) per size.
     """
@@ -41,4 +43,7 @@ def stylize_coarse_to_fine(content, style, sizes, steps=None, config=None, **kwa
             f"{len(steps)} step counts."
         )
     config = config.replace(min_size=sizes[0] if len(sizes) > 1 else 0, max_dim=sizes[-1])
-    return run_stages(content, style, config, [Stage(s, n) for s, n in zip(sizes, steps)], **kwargs)
+    if kwargs.get("mask") is not None:  # a file read here, as stylize() does: the problem takes tensors
+        kwargs["mask"] = load_mask(kwargs["mask"])
+    stages = within_budget([Stage(s, n) for s, n in zip(sizes, steps)], config.time_budget)  # --time too
+    return run_stages(content, style, config, stages, **kwargs)

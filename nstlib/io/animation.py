@@ -56,6 +56,16 @@ class FrameRecorder:
     def __len__(self):
         return len(self.frames)
 
+    def frames_at_one_size(self):
+        """The frames, the earlier ones of a coarse-to-fine run (smaller) resized to the last one's size."""
+        from .images import resize_to
+
+        if not self.frames:
+            return []
+        size = self.frames[-1].shape[:2]
+        return [frame if frame.shape[:2] == size else to_uint8(resize_to(load_image(frame, min_side=1), size))
+                for frame in self.frames]
+
 
 def _frames_array(frames):
     """(N, H, W, 3) uint8 of a list of images of one size."""

@@ -3,7 +3,8 @@
 The library and its applications, each in its own place:
 
     config.py     Config: every hyperparameter and every rule, with plain defaults
-    core/         the algorithm: costs, the VGG-19 extractor, the problem, the loop, stylize()
+    core/         the algorithm, on tensors: costs, the VGG-19 extractor, the problem, the loop
+    pipeline.py   stylize(): reads what the user names, hands core tensors
     io/           inputs and outputs: images, the example catalog, downloads, weights,
                   checkpoints, animations and video frames
     extensions/   beyond the basics (notebook 07): colour, coarse to fine, video, presets
@@ -83,11 +84,11 @@ if "ipykernel" in sys.modules:  # in a notebook: keep the first cell's output cl
 
 __version__ = "0.2.0"  # the one place the version is written (pyproject.toml reads it)
 
-_SUBPACKAGES = ("config", "errors", "core", "io", "extensions", "feedforward", "studio", "checks", "instructor", "cli")
+_SUBPACKAGES = ("config", "errors", "core", "pipeline", "io", "extensions", "feedforward", "studio", "checks", "instructor", "cli")
 # name -> the module that defines it
 _EXPORTS = {
     "Config": "config", "quick": "config", "NSTError": "errors",
-    "stylize": "core.transfer", "Result": "core.loop", "StyleTransfer": "core.problem",
+    "stylize": "pipeline", "Result": "core.loop", "StyleTransfer": "core.problem",
     "FeatureExtractor": "core.vgg",
     "content_cost": "core.costs", "gram_matrix": "core.costs", "layer_style_cost": "core.costs",
     "style_cost": "core.costs", "total_variation_cost": "core.costs", "total_cost": "core.costs",

@@ -107,9 +107,7 @@ def test_the_readme_package_table_matches_the_tree():
 # The list may only shrink: a module that no longer needs its entry fails until it is removed.
 CORE_READS_LEFT = {
     "nstlib.core.callbacks": {"nstlib.io.checkpoint", "nstlib.io.images"},  # writes checkpoints, previews
-    "nstlib.core.schedule": {"nstlib.io.sources"},  # each stage's images from the sources
     "nstlib.core.timing": {"nstlib.io.sources"},  # the default pair, the user's photo's aspect
-    "nstlib.core.transfer": {"nstlib.io.checkpoint", "nstlib.io.images"},  # --resume's file, init_image, the mask
     "nstlib.core.vgg": {"nstlib.io.weights"},  # VGG-19's weights file
     "nstlib.core.yardstick": {"nstlib.io.sources", "nstlib.io.weights"},
 }

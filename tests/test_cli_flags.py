@@ -11,6 +11,7 @@ import nstlib
 from nstlib import cli
 from nstlib.cli.flags import GROUPS, config_changes, flag_of
 from nstlib.config import Config
+from nstlib.errors import NSTError
 
 FAST = ["--size", "64", "--steps", "4", "--quiet"]
 
@@ -93,11 +94,16 @@ def test_init_image_is_where_the_run_starts(vgg_weights, tmp_path, capsys):
 
 def test_style_scale_sizes_the_style_against_the_output():
     from nstlib.core.schedule import stage_images
+    from nstlib.pipeline import read_images
 
-    content, style, outside = stage_images("astronaut", "hubble_deep_field", "coffee", 96, 0.5)
+    content, style, outside = read_images("astronaut", "hubble_deep_field", "coffee", 96, 0.5)  # read once
     assert max(content.shape[1:3]) == 96 and max(style.shape[1:3]) == 48 and max(outside.shape[1:3]) == 48
-    _, style, _ = stage_images("astronaut", "hubble_deep_field", None, 96, 1.5)
+    _, style, _ = read_images("astronaut", "hubble_deep_field", None, 96, 1.5)
     assert max(style.shape[1:3]) == 144
+    content, style, _ = stage_images(content, style, None, 64, 0.75)  # a smaller size of the ladder: resized
+    assert max(content.shape[1:3]) == 64 and max(style.shape[1:3]) == 48
+    with pytest.raises(NSTError, match="style is 32x28 pixels at 32 px"):  # the Hubble is not square
+        stage_images(content, style, None, 64, 0.5)
     args = cli.build_parser().parse_args(["stylize", "--style-scale", "0.5"])
     assert config_changes(args) == {"style_scale": 0.5}
 

@@ -57,8 +57,8 @@ def test_the_default_preset_is_written_once_next_to_config():
     import inspect
 
     from nstlib.config import DEFAULT_CONFIG, DEFAULT_PRESET
-    from nstlib.core.transfer import stylize
     from nstlib.extensions.presets import PRESETS
+    from nstlib.pipeline import stylize
 
     assert PRESETS[DEFAULT_PRESET] is DEFAULT_CONFIG
     assert (DEFAULT_CONFIG.optimizer, DEFAULT_CONFIG.steps, DEFAULT_CONFIG.max_dim) == ("lbfgs", 50, 512)

@@ -1,6 +1,6 @@
 """nstlib.studio.Studio driven from Python, no browser: tiny images (64 px), few steps.
 
-Runs the real nstlib.core.transfer.stylize (wrapped to count its calls) on VGG-19's real
+Runs the real nstlib.pipeline.stylize (wrapped to count its calls) on VGG-19's real
 weights ($NSTLIB_VGG19_WEIGHTS, or Keras' cache).
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import nstlib.core.transfer as transfer_module
+import nstlib.pipeline as transfer_module
 import nstlib.studio as studio_package
 from nstlib.config import DEFAULT_CONTENT, DEFAULT_STYLE, Config
 from nstlib.errors import NSTError

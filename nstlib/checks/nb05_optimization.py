@@ -321,7 +321,7 @@ def mystery_run(content, style, steps):
     """Notebook 05's "diagnose this run": the notebook's problem with one optimizer setting
     broken. (Read this only after you have written your answer.)"""
     from ..config import Config
-    from ..core.transfer import stylize
+    from ..pipeline import stylize
 
     config = Config(max_dim=max(content.shape[1:3]), steps=steps, tv_weight=1e5,
                     learning_rate=0.8, adam_epsilon=1e-7)  # each step moves every pixel by about 0.8

@@ -81,7 +81,7 @@ def _yardstick():
 def measure(settings):
     """Run the check's style transfer with `settings` and measure it: a dict with
     ``content_distance`` and ``style_ratio`` (the yardstick's), and ``config``."""
-    from ..core.transfer import stylize
+    from ..pipeline import stylize
 
     config = _config(settings)
     with quiet():

@@ -191,7 +191,7 @@ def run(args):
 
         result = stylize_coarse_to_fine(*images, sizes, steps, config, **options)
     else:
-        from ..core.transfer import stylize
+        from ..pipeline import stylize
 
         # the checkpoint keeps the config, the mask, the outside style and the weights; these, the CLI's
         extra = {"content": str(content), "styles": [str(s) for s in styles], "output": str(out), "every": every,

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import tensorflow as tf
 
 from ..config import MIN_SIDE
-from ..io.sources import as_image, as_images
+from ..errors import NSTError
 from .callbacks import Callback
-from .pixels import resize_to
+from .pixels import resize, resize_to
 
 MAX_STRETCH = 10  # with a time budget, a size runs at most this many times its planned steps
 TIME_UP = "This size's share of the time budget is spent."
@@ -97,8 +97,21 @@ def upsample(image, content, detail=False):
 
 
 def stage_images(content, style, outside_style, size, style_scale=1.0):
-    """(content, style(s), outside style) loaded at one size; the styles' longest side is
-    size × style_scale (config.style_scale), at least MIN_SIDE."""
+    """(content, style(s), outside style) tensors (1, H, W, 3) resized for one size: the
+    content's longest side `size`, the styles' size × style_scale (at least MIN_SIDE)."""
     style_size = max(MIN_SIDE, round(size * style_scale))
-    return (as_image(content, size), as_images(style, style_size),
-            None if outside_style is None else as_image(outside_style, style_size))
+    return (_at(content, size, "content"),
+            [_at(s, style_size, "style") for s in style] if isinstance(style, (list, tuple))
+            else _at(style, style_size, "style"),
+            None if outside_style is None else _at(outside_style, style_size, "outside style"))
+
+
+def _at(image, size, what):
+    """image resized so its longest side is `size`; NSTError if a side falls under MIN_SIDE."""
+    if max(image.shape[1:3]) != size:
+        image = resize(image, size)
+    if min(image.shape[1:3]) < MIN_SIDE:
+        raise NSTError(
+            f"The {what} is {image.shape[2]}x{image.shape[1]} pixels at {size} px: each side needs at least "
+            f"{MIN_SIDE} (VGG-19's five poolings halve the image five times); use a larger size.")
+    return image

@@ -1,14 +1,12 @@
-"""``stylize``: the whole style transfer in one call, a thin façade over the loop.
+"""The algorithm's run: the sizes of a plan in order, each from the last one's result, on tensors.
 
-    result = stylize("astronaut", "hubble_deep_field", steps=300)
-    result.best_image        # (1, H, W, 3) in [0, 1]
-    result.history["style"]  # the style cost at every step
+    run_stages(content, style, config, plan(config))   # content, style: (1, H, W, 3) tensors
 
-It plans the sizes (:mod:`nstlib.core.schedule`: one, or coarse to fine), and at each
-loads the images (:mod:`nstlib.io.sources`), builds the problem
-(:class:`~nstlib.core.problem.StyleTransfer`), picks the starting image, turns its
-keyword arguments into callbacks (:mod:`nstlib.core.callbacks`) and runs the loop
-(:func:`~nstlib.core.loop.optimize`).
+Each size resizes the images it was given (:mod:`nstlib.core.schedule`), builds the problem
+(:class:`~nstlib.core.problem.StyleTransfer`), picks the starting image, turns the
+callbacks' arguments into callback objects (:mod:`nstlib.core.callbacks`) and runs the loop
+(:func:`~nstlib.core.loop.optimize`). It opens no file: :func:`nstlib.pipeline.stylize`
+reads what the user names and calls it.
 
 Taught in notebooks/05_full_optimization.ipynb.
 """
@@ -16,68 +14,14 @@ Taught in notebooks/05_full_optimization.ipynb.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
 
-from ..config import CALLBACK_EVERY, DEFAULT_CONFIG, Config
+from ..config import CALLBACK_EVERY
 from ..errors import NSTError
-from ..io.checkpoint import Checkpoint, load_checkpoint
-from ..io.images import load_image, load_mask
-from .callbacks import Checkpointer, EverySteps, ProgressBar, StopRequest
-from .loop import Result, optimize
+from .callbacks import EverySteps, ProgressBar, StopRequest
+from .loop import optimize
 from .pixels import resize_to
 from .problem import StyleTransfer, initial_image
-from .schedule import TIME_UP, TimeLimit, plan, stage_images, upsample
-
-
-def stylize(content, style, config: Config | None = None, *, style_weights: Sequence[float] | None = None,
-            mask=None, outside_style=None, init_image=None, callback: Callable | None = None,
-            callback_every: int = CALLBACK_EVERY, stop=None, progress: bool = True, callbacks: Sequence = (),
-            checkpoint: str | Path | None = None, checkpoint_every: int | None = None,
-            resume: Checkpoint | str | Path | None = None, extractor=None, previous=None,
-            **overrides) -> Result:
-    """Optimize an image to match content's content and style's style; a Result.
-
-    content, style: images (tensors, arrays, paths, URLs or example names), resized so
-    their longest side is config.max_dim. config: a Config (default DEFAULT_CONFIG, the
-    `fast` preset that `nst stylize` and the studio start from: L-BFGS, 50 steps, 512 px;
-    Config() is notebook 05's plain Adam loop); keyword overrides change its fields, e.g.
-    ``stylize(c, s, steps=20)``.
-
-    - style may be a list of styles, blended with style_weights; mask (where the style
-      applies) and outside_style (painted outside it): see StyleTransfer.
-    - init_image: an image to start from instead of config.init's (resized to the
-      content's size): the previous frame of a video, a smaller run's result.
-    - callback(step, image, costs) is called every callback_every steps and at the end;
-      returning True stops the run. stop: a threading.Event (or a function returning
-      True) that ends the run cleanly. progress: show a progress bar. callbacks: more
-      callback objects (nstlib.core.callbacks).
-    - checkpoint: a path where the run's state is saved every checkpoint_every steps and
-      when it ends early; resume: a checkpoint (or its path) to continue from, whose
-      Config is used when config is None, and whose mask, outside style and style weights
-      when those are not given (see nstlib.io.checkpoint). One size only.
-    - extractor: the feature extractor (default: VGG-19, built once per settings).
-    - previous: a video frame's temporal target, (the previous stylized frame warped
-      along the optical flow, its weights): see StyleTransfer and nstlib.extensions.flow.
-    """
-    if resume is not None and not isinstance(resume, Checkpoint):
-        resume = load_checkpoint(resume)
-    if resume is not None:  # what the checkpoint kept, unless given again
-        mask = resume.mask if mask is None else mask
-        outside_style = resume.outside_style if outside_style is None else outside_style
-        style_weights = resume.style_weights if style_weights is None else style_weights
-    mask = None if mask is None else load_mask(mask)  # a file read here: the problem takes tensors
-    config = config or (resume.config if resume is not None else DEFAULT_CONFIG)
-    config = config.replace(**overrides) if overrides else config
-    stages = plan(config)
-    if len(stages) > 1 and (resume is not None or checkpoint is not None or previous is not None):
-        raise NSTError("Checkpoints, --resume and video frames work with one size: set min_size=0 "
-                       "(CLI: --min-size 0).")
-    callbacks = [*([Checkpointer(checkpoint, checkpoint_every)] if checkpoint is not None else []), *callbacks]
-    return run_stages(content, style, config, stages, style_weights=style_weights, mask=mask,
-                      outside_style=outside_style, init_image=init_image, callback=callback,
-                      callback_every=callback_every, stop=stop, progress=progress, callbacks=callbacks,
-                      resume=resume, extractor=extractor, previous=previous)
+from .schedule import TIME_UP, TimeLimit, stage_images, upsample
 
 
 def run_stages(content, style, config, stages, *, callback=None, callback_every=CALLBACK_EVERY, stop=None,
@@ -145,5 +89,5 @@ def _start(content, style, config, init_image, resume):
             )
         return resume.image
     if init_image is not None:
-        return resize_to(load_image(init_image, min_side=1), content.shape[1:3])
+        return resize_to(init_image, content.shape[1:3])
     return initial_image(content, style, config)

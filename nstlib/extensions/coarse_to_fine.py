@@ -18,7 +18,8 @@ from ..config import DEFAULT_CONFIG
 from ..core.schedule import Stage, within_budget
 from ..core.transfer import run_stages
 from ..errors import NSTError
-from ..io.images import load_mask
+from ..io.images import load_image, load_mask
+from ..pipeline import read_images
 
 
 def stylize_coarse_to_fine(content, style, sizes, steps=None, config=None, **kwargs):
@@ -43,7 +44,11 @@ def stylize_coarse_to_fine(content, style, sizes, steps=None, config=None, **kwa
             f"{len(steps)} step counts."
         )
     config = config.replace(min_size=sizes[0] if len(sizes) > 1 else 0, max_dim=sizes[-1])
-    if kwargs.get("mask") is not None:  # a file read here, as stylize() does: the problem takes tensors
+    if kwargs.get("mask") is not None:  # files read here, as stylize() does: the algorithm takes tensors
         kwargs["mask"] = load_mask(kwargs["mask"])
+    if kwargs.get("init_image") is not None:
+        kwargs["init_image"] = load_image(kwargs["init_image"], min_side=1)
+    content, style, kwargs["outside_style"] = read_images(content, style, kwargs.get("outside_style"), sizes[-1],
+                                                          config.style_scale)
     stages = within_budget([Stage(s, n) for s, n in zip(sizes, steps)], config.time_budget)  # --time too
     return run_stages(content, style, config, stages, **kwargs)

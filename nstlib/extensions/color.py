@@ -27,10 +27,10 @@ from skimage.color import rgb2yiq, yiq2rgb
 from skimage.exposure import match_histograms
 
 from ..config import DEFAULT_CONFIG, Config
-from ..core.transfer import stylize
 from ..errors import NSTError
 from ..io.images import load_image, resize_to
 from ..io.sources import as_image
+from ..pipeline import stylize
 
 PRESERVE_MODES = ("luminance", "histogram")
 

@@ -42,11 +42,11 @@ from tqdm.auto import tqdm
 
 from ..config import DEFAULT_CONFIG, MIN_SIDE, TEMPORAL_WEIGHT, VIDEO_METHODS, check_choice
 from ..core.problem import initial_image
-from ..core.transfer import stylize
 from ..core.vgg import cached_extractor
 from ..errors import NSTError
 from ..io.frames import check_frames, read_frames
 from ..io.sources import as_image
+from ..pipeline import stylize
 from . import flow as optical
 
 # The methods and the temporal cost's default weight are nstlib.config's VIDEO_METHODS and

@@ -5,7 +5,7 @@
     runner.stylize(c, s, cfg)   # (inside a job) one stylize() whose callback feeds the widgets
     runner.stop(); runner.wait(timeout)
 
-How it works: a job calls :func:`nstlib.core.transfer.stylize` (the course's one training
+How it works: a job calls :func:`nstlib.pipeline.stylize` (the course's one training
 loop) in a ``threading.Thread``. Its callback pushes the preview PNG, the cost plot and
 the progress to the widgets from that thread; ipywidgets sends each change to the
 browser over the kernel's comm, so the page updates while the kernel is idle and
@@ -21,8 +21,8 @@ import time
 
 import ipywidgets as widgets
 
+from .. import pipeline as _pipeline  # looked up at call time, so tests can wrap it
 from ..config import Config
-from ..core import transfer as _transfer  # looked up at call time, so tests can wrap it
 from ..core.schedule import plan
 from .plots import placeholder_png, plot_costs_png, png
 from .status import error_word
@@ -140,7 +140,7 @@ class Runner:
                 self.plot.value = plot_costs_png(history, cfg)
                 last["plot"] = time.perf_counter()  # after drawing: drawing takes time too
 
-        return _transfer.stylize(
+        return _pipeline.stylize(
             content, style, cfg, callback=callback, callback_every=1, stop=self.stop_event,
             progress=False,
         )

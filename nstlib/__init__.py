@@ -88,7 +88,8 @@ _SUBPACKAGES = ("config", "errors", "core", "pipeline", "io", "extensions", "fee
 # name -> the module that defines it
 _EXPORTS = {
     "Config": "config", "quick": "config", "NSTError": "errors",
-    "stylize": "pipeline", "Result": "core.loop", "StyleTransfer": "core.problem",
+    "stylize": "pipeline", "stylize_coarse_to_fine": "pipeline",
+    "stylize_preserving_colors": "pipeline", "Request": "pipeline", "Result": "core.loop", "StyleTransfer": "core.problem",
     "FeatureExtractor": "core.vgg",
     "content_cost": "core.costs", "gram_matrix": "core.costs", "layer_style_cost": "core.costs",
     "style_cost": "core.costs", "total_variation_cost": "core.costs", "total_cost": "core.costs",

@@ -12,9 +12,9 @@ from PIL import Image
 
 from nstlib import cli, stylize
 from nstlib.config import Config
-from nstlib.core.callbacks import Checkpointer
 from nstlib.io.checkpoint import FORMAT, checkpoint_path_for, load_checkpoint
 from nstlib.io.examples import load_example
+from nstlib.pipeline.saving import Checkpointer
 
 STEPS, STOP = 8, 4  # Adam resumes exactly (L-BFGS starts afresh from the image): the runs are Adam's
 BASE = ["--size", "64", "--steps", str(STEPS), "--checkpoint-every", "2", "--quiet"]
@@ -68,6 +68,9 @@ FLAGS = {
     "init-noise": lambda d: ["--init", "noise", "--seed", "3"],
     "preserve-luminance": lambda d: ["--preserve-colors", "luminance"],  # a step after the run
     "preserve-histogram": lambda d: ["--preserve-colors", "histogram"],  # a step before it
+    # coarse to fine: interrupted in the first size (step 4 of 6), or in the second (step 4 of 8)
+    "sizes-first": lambda d: ["--sizes", "48,64", "--steps", f"6,{STEPS}"],
+    "sizes-second": lambda d: ["--sizes", "48,64", "--steps", f"2,{STEPS}"],
 }
 
 

@@ -5,9 +5,10 @@ import pytest
 from skimage.color import rgb2yiq
 
 from nstlib.errors import NSTError
-from nstlib.extensions.color import PRESERVE_MODES, match_style_colors, preserve_luminance, stylize_preserving_colors
+from nstlib.extensions.color import match_style_colors, preserve_luminance
 from nstlib.io.examples import load_example
 from nstlib.io.images import resize_to
+from nstlib.pipeline import PRESERVE_MODES, stylize_preserving_colors
 
 
 def yiq(image):

@@ -31,9 +31,11 @@ def options(d):
 
 PAIRS = list(itertools.combinations(
     ["preserve-colors", "sizes", "mask", "style-weights", "checkpoint", "time", "gif"], 2))
-# a refused pair: (the error's words, the rule in --help's words)
-REFUSED = {("sizes", "checkpoint"): ("--checkpoint-every and --resume work with one size",
-                                     "but --checkpoint-every and --resume, which work with one size")}
+# a refused pair: (the error's words, the rule in --help's words); none since one Request runs them all
+REFUSED = {}
+# the one rule left: a resumed run continues what its checkpoint asked, so flags that start a new run are refused
+RESUME_RULE = ("--sizes starts a new run; a resumed run continues from its checkpoint",
+               "--init-image, --preset, --preserve-colors and --sizes start a new run and are refused with it")
 
 
 def run(capsys, argv):
@@ -74,5 +76,10 @@ def test_the_refusals_are_the_rules_help_states(capsys):
     with pytest.raises(SystemExit):
         cli.main(["stylize", "--help"])
     text = re.sub(r"-\s+", "-", " ".join(capsys.readouterr().out.split()))  # argparse wraps lines, at hyphens too
-    for _, rule in REFUSED.values():
+    for _, rule in [*REFUSED.values(), RESUME_RULE]:
         assert rule in text
+
+
+def test_a_resume_refuses_what_starts_a_new_run(tmp_path, capsys):
+    status, _, err = run(capsys, ["stylize", "--resume", str(tmp_path / "a.ckpt.npz"), "--sizes", "48,64"])
+    assert status == 2 and err.count("\n") == 1 and RESUME_RULE[0] in err, err

@@ -11,9 +11,9 @@ from nstlib import StyleTransfer, stylize
 from nstlib.config import Config
 from nstlib.core import costs
 from nstlib.errors import NSTError
-from nstlib.extensions.coarse_to_fine import stylize_coarse_to_fine
 from nstlib.extensions.presets import PRESETS, preset
 from nstlib.io.examples import load_example
+from nstlib.pipeline import stylize_coarse_to_fine
 
 SMALL = Config(max_dim=64, steps=8)
 

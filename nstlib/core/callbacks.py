@@ -1,4 +1,4 @@
-"""What the training loop calls after each step: progress, previews, checkpoints, stops.
+"""What the training loop calls after each step: progress, previews, estimates, stops.
 
 A callback has three methods, each optional to override:
 
@@ -8,18 +8,17 @@ A callback has three methods, each optional to override:
 - ``on_end(run)``: after the last step, however the run ended.
 
 ``run`` is the loop's :class:`~nstlib.core.loop.Run`: its history, best image, config.
+The callbacks that write files (checkpoints, pictures along the way) are the application's:
+:mod:`nstlib.pipeline.saving`.
+
 Taught in notebooks/05_full_optimization.ipynb (the preview is a callback).
 """
 
 import time
-from pathlib import Path
 
-import numpy as np
 from tqdm.auto import tqdm
 
 from ..config import CALLBACK_EVERY
-from ..io.checkpoint import Checkpoint, save_checkpoint
-from ..io.images import next_free_path, save_image
 
 
 class Callback:
@@ -144,61 +143,3 @@ class StopRequest(Callback):
     def on_step(self, run, image, costs):
         requested = self.stop.is_set() if hasattr(self.stop, "is_set") else bool(self.stop())
         return f"Stopped on request after {run.steps_done} steps." if requested else None
-
-
-class Checkpointer(Callback):
-    """Saves the run's state to `path` every `every` steps, and when it ends early.
-
-    extra: what the caller wants back on resuming (the CLI: the images and the output).
-    See nstlib.io.checkpoint.
-    """
-
-    def __init__(self, path, every=None, extra=None):
-        self.path, self.every, self.extra = path, every, dict(extra or {})
-
-    def on_step(self, run, image, costs):
-        if self.every and run.steps_done % self.every == 0:
-            self.save(run)
-
-    def on_end(self, run):
-        if run.stopped:  # keep what an early end would otherwise lose
-            self.save(run)
-
-    def save(self, run):
-        state = {} if run.state is None else {k: np.asarray(v) for k, v in run.state._asdict().items()}
-        inputs = getattr(run.problem, "inputs", {})  # StyleTransfer's mask, outside style, blend weights
-        save_checkpoint(self.path, Checkpoint(
-            image=np.asarray(run.image), best_image=np.asarray(run.best_image), best_cost=run.best_cost,
-            best_step=run.best_step, history=run.history, config=run.config, state=state, extra=self.extra,
-            **{k: None if v is None else (v if k == "style_weights" else np.asarray(v)) for k, v in inputs.items()},
-        ))
-
-
-def picture_path(output, step):
-    """Where SaveEvery puts the picture after `step` steps: out.png -> out-step00050.png."""
-    output = Path(output)
-    return output.with_name(f"{output.stem}-step{step:05d}{output.suffix}")
-
-
-class SaveEvery(Callback):
-    """Saves the current image every `every` steps as a numbered file beside `output`.
-
-    The numbers go on across the sizes of a coarse-to-fine ladder, and after a resume from
-    the checkpoint's step. A name already taken gets the next free one (out-step00050-1.png)
-    unless overwrite. ``paths``: the files written. This is `nst stylize --save-every N`.
-    """
-
-    def __init__(self, output, every, overwrite=False):
-        self.output, self.every, self.overwrite = output, every, overwrite
-        self.paths, self.count = [], None
-
-    def on_start(self, run):
-        if self.count is None:  # the first size's start; later sizes go on counting
-            self.count = run.steps_done
-
-    def on_step(self, run, image, costs):
-        self.count += 1
-        if self.count % self.every == 0:
-            path = picture_path(self.output, self.count)
-            path = path if self.overwrite else next_free_path(path)
-            self.paths.append(save_image(run.image, path, overwrite=self.overwrite))

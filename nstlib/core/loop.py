@@ -53,6 +53,7 @@ class Result:
     diverged: bool = False  # ended by a cost that was not a finite number
     stages: list = field(default_factory=list)  # coarse to fine: (size, steps, seconds) per size
     state: AdamState = None  # Adam's state at the end, to warm-start a larger size
+    saved: dict = field(default_factory=dict)  # the files the application wrote (nstlib.pipeline.run)
 
     @property
     def seconds_per_step(self):

@@ -29,8 +29,9 @@ def run_stages(content, style, config, stages, *, callback=None, callback_every=
     """Run the stages (nstlib.core.schedule.Stage) in order, each from the last one's result.
 
     problem: StyleTransfer's keyword arguments (style_weights, mask, outside_style,
-    extractor, previous). Returns the last stage's Result, with ``stages``: one (size, steps done,
-    seconds) per stage run.
+    extractor, previous). resume: a checkpoint the first of these stages continues.
+    Returns the last stage's Result, with ``stages``: one (size, steps done, seconds) per
+    stage run.
     """
     bar = ProgressBar(None if config.time_budget else sum(s.steps for s in stages), keep_open=True) \
         if progress else None
@@ -41,7 +42,8 @@ def run_stages(content, style, config, stages, *, callback=None, callback_every=
             if bar is not None:
                 bar.describe(f"{stage.size} px" if len(stages) > 1 else "stylize")
             result = _one_stage(content, style, config.replace(max_dim=stage.size, steps=stage.steps),
-                                image if k else None, init_image if not k else None, state, resume, problem, [
+                                image if k else None, init_image if not k else None, state,
+                                None if k else resume, problem, [
                 *([bar] if bar is not None else []), *callbacks,
                 *([EverySteps(callback, callback_every)] if callback is not None else []),
                 *([TimeLimit(stage.seconds, deadline, bar)] if stage.seconds else []),

@@ -16,6 +16,10 @@ Two remedies from the paper, both here:
   with a linear map; scikit-image's per-channel histogram matching is simpler and
   does the same job for a course.)
 
+They are a step before the run (histogram) or after it (luminance) of
+:func:`nstlib.pipeline.run`, so they go with any run: ``stylize(..., preserve_colors=mode)``,
+``stylize_preserving_colors`` and ``nst stylize --preserve-colors`` ask for them.
+
 Taught in notebooks/07_beyond_the_basics.ipynb.
 """
 
@@ -26,13 +30,8 @@ import tensorflow as tf
 from skimage.color import rgb2yiq, yiq2rgb
 from skimage.exposure import match_histograms
 
-from ..config import DEFAULT_CONFIG, Config
-from ..errors import NSTError
 from ..io.images import load_image, resize_to
 from ..io.sources import as_image
-from ..pipeline import stylize
-
-PRESERVE_MODES = ("luminance", "histogram")
 
 
 def _pixels(image, size=None):
@@ -68,15 +67,6 @@ def match_style_colors(style, content):
     return _tensor(matched)
 
 
-def recolor_styles(content, style, max_dim):
-    """Mode "histogram"'s first step: the style, or each style of a blend, recoloured to the
-    content's colours (match_style_colors), at max_dim px, as tensors a run takes as they are."""
-    content_image = as_image(content, max_dim)
-    if isinstance(style, (list, tuple)):  # a blend: recolour each style
-        return [match_style_colors(as_image(s, max_dim), content_image) for s in style]
-    return match_style_colors(as_image(style, max_dim), content_image)
-
-
 def keep_content_colors(result, content):
     """Mode "luminance"'s last step: the Result with its image and best image replaced by their
     preserve_luminance versions (the history and costs stay those of the run)."""
@@ -86,30 +76,3 @@ def keep_content_colors(result, content):
         image=preserve_luminance(result.image, content_image),
         best_image=preserve_luminance(result.best_image, content_image),
     )
-
-
-def check_mode(mode):
-    if mode not in PRESERVE_MODES:
-        raise NSTError(f"The colour preservation mode must be one of {', '.join(PRESERVE_MODES)}, not {mode!r}.")
-    return mode
-
-
-def stylize_preserving_colors(content, style, mode, config=None, **kwargs):
-    """stylize(content, style, config, **kwargs), keeping the content's colours; a Result.
-
-    mode "histogram": the style is recoloured with recolor_styles first.
-    mode "luminance": after the run, keep_content_colors replaces result.image and
-    result.best_image by their preserve_luminance versions (the history and costs stay
-    those of the run).
-    kwargs are stylize's: its keyword arguments (a checkpoint or a resume included) and
-    Config overrides (steps=50, ...). The two modes are a step before and a step after
-    the run, so they go with any run: `nst stylize` puts them around coarse to fine too.
-    """
-    check_mode(mode)
-    if mode == "histogram":
-        resume = kwargs.get("resume")
-        base = config or (resume.config if hasattr(resume, "config") else DEFAULT_CONFIG)
-        fields = {f.name for f in dataclasses.fields(Config)}
-        max_dim = base.replace(**{k: v for k, v in kwargs.items() if k in fields}).max_dim
-        return stylize(as_image(content, max_dim), recolor_styles(content, style, max_dim), config, **kwargs)
-    return keep_content_colors(stylize(content, style, config, **kwargs), content)

@@ -4,8 +4,10 @@ A checkpoint is a NumPy .npz file holding the current image, Adam's state (its
 moments and step count), the best image so far, the history of the costs, what the
 problem was made of besides the content and the styles (the mask, the outside style, the
 styles' blend weights), and, as JSON, the Config (the preset's settings, the sizes) and
-whatever the caller adds (the CLI adds the content and style sources, the output path and
-its own flags). Its format has a number, FORMAT: a file of another format, or no
+whatever the caller adds: :func:`nstlib.pipeline.run` adds its whole request (the images'
+names, the sizes, the colour mode, the output, what is saved along the way), so a resumed
+run continues exactly what was asked, a coarse-to-fine ladder from the size it was at.
+Its format has a number, FORMAT: a file of another format, or no
 checkpoint at all, gets one clear line. Resuming an Adam run from it continues exactly where
 it stopped: same seed, same result as a run that was never interrupted. L-BFGS keeps
 its memory inside scipy, so a resumed L-BFGS run starts a fresh L-BFGS from the
@@ -28,8 +30,9 @@ from ..config import Config
 from ..errors import NSTError
 from .images import write_atomically
 
-# The checkpoint format: 2 keeps the mask, the outside style and the blend weights (1 did not).
-FORMAT = 2
+# The checkpoint format: 2 kept the mask, the outside style and the blend weights (1 did not);
+# 3 keeps the whole request (nstlib.pipeline.request) in extra["request"], the sizes of a ladder included.
+FORMAT = 3
 
 
 @dataclass
@@ -110,8 +113,8 @@ def _check_format(path, version):
     if version == FORMAT:
         return
     if version is None or (isinstance(version, int) and version < FORMAT):
-        raise NSTError(f"{path} was written by an older nstlib (checkpoint format {version or 1}, which did not "
-                       "keep the mask, the outside style or the blend weights): start the run again "
+        raise NSTError(f"{path} was written by an older nstlib (checkpoint format {version or 1}; this one reads "
+                       f"{FORMAT}, which keeps the whole request): start the run again "
                        "(pass --overwrite to replace the checkpoint).")
     raise NSTError(f"{path} was written by a newer nstlib (checkpoint format {version}; this one reads "
                    f"{FORMAT}): upgrade nstlib (pip install -U nstlib) to resume it.")

@@ -33,14 +33,12 @@ def build_parser():
     return parser
 
 
-def _sigterm(signum, frame):
-    signal.raise_signal(signal.SIGINT)  # what Ctrl-C does: during a run, end it after the step
-
-
 def main(argv=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     args = build_parser().parse_args(argv)
-    signal.signal(signal.SIGTERM, _sigterm)  # `kill` ends a run as Ctrl-C does
+    from ..core.interrupt import stop_as_ctrl_c
+
+    signal.signal(signal.SIGTERM, stop_as_ctrl_c)  # `kill` ends a run as Ctrl-C does, SIGINT ignored or not
     try:
         from .. import import_tensorflow_quietly
 

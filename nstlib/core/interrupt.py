@@ -17,7 +17,9 @@ a long step (the loop still catches it and keeps the best image).
 
 Only the main thread can handle signals; elsewhere (the studio's runs in a thread), and
 when someone else has set SIGINT's handler, nothing changes. Jupyter's ■ Interrupt button
-sends SIGINT, so it behaves as Ctrl-C does.
+sends SIGINT, so it behaves as Ctrl-C does. `nst` sets SIGTERM's handler to
+``stop_as_ctrl_c``, so that `kill` ends a run as Ctrl-C does, also in a run started in the
+background by a script (whose shell has SIGINT ignored, so Ctrl-C's handler is not there).
 
 Used by nstlib.core.loop.optimize (notebook 05).
 """
@@ -27,22 +29,32 @@ import signal
 import threading
 
 
+def stop_as_ctrl_c(signum, frame):
+    """SIGTERM's handler in `nst`: outside a run, what Ctrl-C does; during one, deferred_interrupt
+    takes SIGTERM as it takes Ctrl-C (the run ends after its step)."""
+    raise KeyboardInterrupt
+
+
 @contextlib.contextmanager
 def deferred_interrupt():
-    """A context in which the first SIGINT is recorded, not raised; yields `requested()`."""
+    """A context in which the first SIGINT (or `nst`'s SIGTERM) is recorded, not raised; yields `requested()`."""
     pressed = threading.Event()
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+    ours = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: stop_as_ctrl_c}
+    signals = [s for s, handler in ours.items() if signal.getsignal(s) is handler] \
+        if threading.current_thread() is threading.main_thread() else []
+    if not signals:
         yield pressed.is_set
         return
 
-    def on_sigint(signum, frame):
+    def on_signal(signum, frame):
         if pressed.is_set():  # the second Ctrl-C: at once
             raise KeyboardInterrupt
         pressed.set()
 
-    signal.signal(signal.SIGINT, on_sigint)
+    for s in signals:
+        signal.signal(s, on_signal)
     try:
         yield pressed.is_set
     finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for s in signals:
+            signal.signal(s, ours[s])

@@ -111,3 +111,15 @@ def __getattr__(name):
 
 def __dir__():
     return __all__
+
+
+def _register_vgg19():
+    """core/ reads no file: it gets VGG-19 from a provider, the loader of io/ (see
+    nstlib.core.pretrained). Both modules are light: no TensorFlow before it is needed."""
+    from .core.pretrained import use_weights
+    from .io.weights import load_vgg19
+
+    use_weights(load_vgg19)
+
+
+_register_vgg19()

@@ -1,6 +1,7 @@
 """The algorithm (Gatys et al.), in the order a reader meets it.
 
     vgg.py         VGG-19, frozen, as a feature extractor; preprocessing          (notebooks 01, 02)
+    pretrained.py  the VGG-19 the application hands over (core reads no file)    (notebook 01)
     reconstruct.py an image from its activations at one layer                    (notebook 02)
     costs.py       the course's formulas: J_content, the Gram matrix, J_style,   (notebooks 03-05)
                    total variation, J

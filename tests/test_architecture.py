@@ -106,7 +106,6 @@ def test_the_readme_package_table_matches_the_tree():
 # still import nstlib.io, and what from: each a read or write still to move out (issue 24).
 # The list may only shrink: a module that no longer needs its entry fails until it is removed.
 CORE_READS_LEFT = {
-    "nstlib.core.timing": {"nstlib.io.sources"},  # the default pair, the user's photo's aspect
     "nstlib.core.yardstick": {"nstlib.io.sources", "nstlib.io.weights"},
 }
 

@@ -12,7 +12,6 @@
     adam.py        Adam's update as a pure function of its state                 (notebook 05)
     loop.py        the training loop: Adam or L-BFGS steps, then the callbacks   (notebook 05)
     schedule.py    the sizes, steps and time shares of a run (coarse to fine)    (notebook 07)
-    timing.py      a measured step; how long a run will take here                (every notebook)
     callbacks.py   progress bar, previews, checkpoints, stop requests            (notebook 05)
     interrupt.py   Ctrl-C ends a run after the step it is in                     (notebook 05)
     transfer.py    stylize(): load the images, build the problem, run the loop   (notebook 05)

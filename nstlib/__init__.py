@@ -8,6 +8,7 @@ The library and its applications, each in its own place:
     io/           inputs and outputs: images, the example catalog, downloads, weights,
                   checkpoints, animations and video frames
     timing.py     the probe: a step measured here, the time a run or a notebook will take
+    yardstick.py  the yardstick every picture is judged by (benchmarks, notebook 06's check)
     extensions/   beyond the basics (notebook 07): colour, coarse to fine, video, presets
     feedforward/  a network that paints in one pass, trained with the course's costs (notebook 08)
     studio/       the live widget panel (notebook 06)

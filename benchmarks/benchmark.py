@@ -44,9 +44,9 @@ from machine import describe  # noqa: E402
 
 from nstlib import load_example, stylize  # noqa: E402
 from nstlib.config import LAYER_NAMES  # noqa: E402
-from nstlib.core.timing import forward_flops  # noqa: E402
 from nstlib.extensions.presets import preset  # noqa: E402
 from nstlib.io.weights import load_vgg19  # noqa: E402
+from nstlib.timing import forward_flops  # noqa: E402
 
 CONTENT_LAYERS = ["block5_conv2"]
 STYLE_LAYERS = [f"block{i}_conv1" for i in range(1, 6)]

@@ -9,7 +9,7 @@ would, the solutions in (the instructor's edition), one after the other, so that
 05 paints with the functions 03 and 04 kept (in a my_functions.py of this run's own). The
 table gives each notebook's seconds (the sum of its cells' computing times), the same in
 probe steps (the seconds divided by one Adam step at 256 px, measured first in this run:
-what nstlib.core.timing.NOTEBOOK_STEPS records, from which each notebook's top states its
+what nstlib.timing.NOTEBOOK_STEPS records, from which each notebook's top states its
 time on the reader's machine), that estimate against the measured time, and its five
 slowest cells; the first line says which machine, precision included.
 """
@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from nstlib.core.timing import NOTEBOOK_STEPS, Probe, notebook_steps
+from nstlib.timing import NOTEBOOK_STEPS, Probe, notebook_steps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 REPO = Path(__file__).resolve().parents[1]
@@ -76,7 +76,7 @@ def main(argv=None):
     os.environ.setdefault("NSTLIB_MY_FUNCTIONS", str(Path(tempfile.mkdtemp()) / "my_functions.py"))
     mode = "quick mode (NSTLIB_QUICK=1)" if os.environ.get("NSTLIB_QUICK") == "1" else "full mode"
     print(describe())
-    step = Probe(256).step  # the unit of nstlib.core.timing.NOTEBOOK_STEPS, measured in this run
+    step = Probe(256).step  # the unit of nstlib.timing.NOTEBOOK_STEPS, measured in this run
     print(f"{mode}; each notebook in a fresh kernel, one after the other; a probe step "
           f"(Adam, 256 px) takes {step:.3f} s here\n")
     print("| notebook | seconds | minutes | probe steps | estimate | five slowest cells (seconds: first line) |\n"

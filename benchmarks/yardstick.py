@@ -1,10 +1,10 @@
-"""The yardstick every schedule is judged by: nstlib.core.yardstick (issue 14's definition),
+"""The yardstick every schedule is judged by: nstlib.yardstick (issue 14's definition),
 imported here under the name the benchmarks have always used.
 
     judge = Yardstick("astronaut", "hubble_deep_field")
     judge(result.best_image)   # {"style_ratio": ..., "content_distance": ...}
 """
 
-from nstlib.core.yardstick import Yardstick
+from nstlib.yardstick import Yardstick
 
 __all__ = ["Yardstick"]

@@ -4,10 +4,12 @@ The library and its applications, each in its own place:
 
     config.py     Config: every hyperparameter and every rule, with plain defaults
     core/         the algorithm, on tensors: costs, the VGG-19 extractor, the problem, the loop
-    pipeline.py   stylize(): reads what the user names, hands core tensors
+    pipeline/     Request, run(request), stylize(): one request, one pipeline, core on tensors
     io/           inputs and outputs: images, the example catalog, downloads, weights,
                   checkpoints, animations and video frames
-    extensions/   beyond the basics (notebook 07): colour, coarse to fine, video, presets
+    timing.py     the probe: a step measured here, the time a run or a notebook will take
+    yardstick.py  the yardstick every picture is judged by (benchmarks, notebook 06's check)
+    extensions/   beyond the basics (notebook 07): colour, video and optical flow, presets
     feedforward/  a network that paints in one pass, trained with the course's costs (notebook 08)
     studio/       the live widget panel (notebook 06)
     checks/       the exercises' checks (notebooks 01 to 07)
@@ -111,3 +113,15 @@ def __getattr__(name):
 
 def __dir__():
     return __all__
+
+
+def _register_vgg19():
+    """core/ reads no file: it gets VGG-19 from a provider, the loader of io/ (see
+    nstlib.core.pretrained). Both modules are light: no TensorFlow before it is needed."""
+    from .core.pretrained import use_weights
+    from .io.weights import load_vgg19
+
+    use_weights(load_vgg19)
+
+
+_register_vgg19()

@@ -43,7 +43,7 @@ def test_a_time_budget_is_the_estimate_and_a_short_run_says_nothing(monkeypatch)
 
 @pytest.mark.slow
 def test_nst_stylize_says_the_estimate_from_its_own_run(vgg_weights, tmp_path, capsys, monkeypatch):
-    import nstlib.core.timing as timing
+    import nstlib.timing as timing
 
     monkeypatch.setattr(timing, "Probe", None)  # no second problem is built to measure a step
     status = cli.main(["stylize", "astronaut", "hubble_deep_field", "--sizes", "40,64", "--steps", "6,6",

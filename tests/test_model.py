@@ -1,4 +1,5 @@
-"""VGG-19: where the weights are found, and the extractor against Keras' full model."""
+"""VGG-19: where the weights are found, how the algorithm gets them (a provider the application
+registers), and the extractor against Keras' full model."""
 
 import os
 
@@ -8,7 +9,7 @@ import pytest
 import tensorflow as tf
 
 from nstlib import config
-from nstlib.core import vgg
+from nstlib.core import pretrained, vgg
 from nstlib.errors import NSTError
 from nstlib.io import weights
 
@@ -66,6 +67,19 @@ def test_truncated_weights_file_is_refused(tmp_path):
     bad.write_bytes(b"\x89HDF\r\n\x1a\n" + b"\0" * 100)
     with pytest.raises(NSTError, match="truncated"):
         weights.load_vgg19(str(bad))
+
+
+def test_the_extractor_reads_no_file_it_asks_the_provider_the_application_registered(monkeypatch):
+    assert pretrained._provider is weights.load_vgg19  # registered by `import nstlib`
+    asked, random_vgg = [], keras.applications.VGG19(include_top=False, weights=None)  # nothing read
+    monkeypatch.setattr(pretrained, "_provider", lambda w: asked.append(w) or random_vgg)
+    fe = vgg.FeatureExtractor(["block1_conv2"], weights="my/vgg19.h5", input_gradient="tensorflow")
+    assert asked == ["my/vgg19.h5"]  # the weights argument, followed through to the provider
+    kernel = random_vgg.get_layer("block1_conv2").get_weights()[0]
+    np.testing.assert_array_equal(fe.model.get_layer("block1_conv2").kernel, kernel)
+    monkeypatch.setattr(pretrained, "_provider", None)
+    with pytest.raises(NSTError, match="use_weights"):
+        vgg.FeatureExtractor(["block1_conv1"], input_gradient="tensorflow")
 
 
 @pytest.mark.slow

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from nstlib import timing
 from nstlib.config import LAYER_NAMES, Config
-from nstlib.core import timing
 from nstlib.io.weights import load_vgg19
 
 

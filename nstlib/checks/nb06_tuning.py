@@ -3,7 +3,7 @@
 Not a function this time but a choice of settings: ``check_tuning(settings)`` runs a short
 style transfer with them (the ``fast`` preset changed by ``settings``: L-BFGS from the
 content, :data:`STEPS` iterations at :data:`SIZE` px, float32) on notebook 06's pair and
-measures the result with the project's yardstick (:mod:`nstlib.core.yardstick`, issue 14),
+measures the result with the project's yardstick (:mod:`nstlib.yardstick`, issue 14),
 the one the benchmarks use:
 
 - the **content distance**: the mean squared difference of Keras' VGG-19 activations at
@@ -70,9 +70,9 @@ def _config(settings):
 
 
 def _yardstick():
-    """The yardstick (nstlib.core.yardstick) for notebook 06's pair at SIZE px; built once."""
+    """The yardstick (nstlib.yardstick) for notebook 06's pair at SIZE px; built once."""
     if "judge" not in _cache:
-        from ..core.yardstick import Yardstick
+        from ..yardstick import Yardstick
 
         _cache["judge"] = Yardstick(CONTENT, STYLE, size=SIZE)
     return _cache["judge"]

@@ -1,7 +1,9 @@
 """VGG-19, frozen, as a feature extractor: an image in, the activations of named layers out.
 
-The weights come from :mod:`nstlib.io.weights`; VGG-19's layer names and the choices
-(poolings, precisions) are in :mod:`nstlib.config`.
+The network and its weights come from the provider the application registers
+(:mod:`nstlib.core.pretrained`; ``import nstlib`` registers :mod:`nstlib.io.weights`'s loader):
+the algorithm reads no weights file itself. VGG-19's layer names and the choices (poolings,
+precisions) are in :mod:`nstlib.config`.
 
 One speed-up, exact up to float rounding: the gradient of a 3x3 convolution with respect
 to its input is itself a convolution, of the output's gradient with the kernel flipped
@@ -23,7 +25,7 @@ import tensorflow as tf
 
 from ..config import LAYER_NAMES, POOLINGS, PRECISIONS, check_choice, check_layers
 from ..errors import NSTError
-from ..io.weights import load_vgg19
+from . import pretrained
 
 INPUT_GRADIENTS = ("auto", "forward", "tensorflow")
 
@@ -149,6 +151,8 @@ class FeatureExtractor:
     come back as float32, so the costs are float32). ``input_gradient``: how the gradient
     with respect to the image is computed, "forward", "tensorflow" or "auto" (measured).
     ``extractor.model`` is the Keras model (VGG-19's layers and weights, frozen).
+    ``weights``: None, or the path of VGG-19's weights file, handed to the registered
+    provider (:mod:`nstlib.core.pretrained`), which loads it.
 
     Taught in notebooks/02_vgg_features.ipynb.
     """
@@ -166,7 +170,7 @@ class FeatureExtractor:
         if input_gradient == "auto":
             input_gradient = "forward" if forward_gradient_is_faster(self.precision) else "tensorflow"
         self.input_gradient = input_gradient
-        self.model = self._build(load_vgg19(weights))
+        self.model = self._build(pretrained.vgg19(weights))
 
     def _build(self, vgg):
         deepest = max(LAYER_NAMES.index(n) for n in self.layer_names)

@@ -9,6 +9,9 @@ Large-Scale Image Recognition", 2014). They are found in this order:
 3. the Keras cache (``$KERAS_HOME/models/``, by default ``~/.keras/models/``);
 4. Keras' own download (``keras.utils.get_file``), which fills that cache.
 
+The algorithm reads no file: ``import nstlib`` registers :func:`load_vgg19` as the provider
+:class:`nstlib.core.vgg.FeatureExtractor` gets VGG-19 from (:mod:`nstlib.core.pretrained`).
+
 Taught in notebooks/01_transfer_learning.ipynb.
 """
 

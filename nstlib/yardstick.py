@@ -14,16 +14,17 @@ VGG-19 (Keras' own, float32, TensorFlow's gradient: nothing of nstlib's extracto
     judge(result.best_image)   # {"style_ratio": ..., "content_distance": ...}
 
 Used by the benchmarks (benchmarks/yardstick.py) and by notebook 06's graded tuning
-exercise (nstlib.checks.nb06_tuning).
+exercise (nstlib.checks.nb06_tuning). Not part of the algorithm: it reads the weights file
+and the images it is given by name (:mod:`nstlib.io`).
 """
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from ..io.sources import as_image
-from ..io.weights import find_weights
-from .pixels import resize, resize_to
+from .core.pixels import resize, resize_to
+from .io.sources import as_image
+from .io.weights import find_weights
 
 STYLE = [f"block{i}_conv1" for i in range(1, 6)]
 CONTENT = "block4_conv2"

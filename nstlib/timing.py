@@ -8,8 +8,12 @@
 A step's time grows with the pixel count (the convolutions dominate), so one measured
 size predicts the others, and a network cut at a shallower layer does the share of the
 work that its convolutions' FLOPs say (:func:`forward_flops`); an L-BFGS iteration evaluates the cost about 1.1 times. The
-notebooks print these estimates before their long cells, and ``nst stylize`` before its
-run, so that every time the course states is this machine's, never another's.
+notebooks print these estimates before their long cells, so that every time the course
+states is this machine's, never another's (``nst stylize`` times its own first steps
+instead: :class:`nstlib.core.callbacks.Estimate`).
+
+Not part of the algorithm: it reads the probe's pair and the user's photo (:mod:`nstlib.io`)
+and runs core's problem and loop on them, as an application does.
 
 Taught in notebooks/01_transfer_learning.ipynb (what a GPU changes).
 """
@@ -19,14 +23,14 @@ import time
 
 import tensorflow as tf
 
-from ..config import LAYER_NAMES, QUICK, Config
-from ..io.sources import as_image
-from .adam import AdamState
-from .callbacks import format_seconds
-from .loop import adam_step, traced_value_and_grad
-from .problem import StyleTransfer
-from .schedule import plan
-from .vgg import resolve_precision
+from .config import LAYER_NAMES, QUICK, Config
+from .core.adam import AdamState
+from .core.callbacks import format_seconds
+from .core.loop import adam_step, traced_value_and_grad
+from .core.problem import StyleTransfer
+from .core.schedule import plan
+from .core.vgg import resolve_precision
+from .io.sources import as_image
 
 LBFGS_EVALUATIONS = 1.1  # cost evaluations per L-BFGS iteration, measured on the course's pairs
 

@@ -95,14 +95,18 @@ def _request(args):
     _check(args)
     asked = {k: v for k, v in dict(
         style_weights=_numbers(args.style_weights, float, "--style-weights") if args.style_weights else None,
-        sizes=sizes, steps=steps, output=args.output, save_every=args.save_every,
-        checkpoint_every=args.checkpoint_every, gif=args.gif).items() if v is not None}
+        output=args.output, save_every=args.save_every, checkpoint_every=args.checkpoint_every,
+        gif=args.gif).items() if v is not None}
     if args.resume is not None:  # the checkpoint knows the rest of the request
         resume = load_checkpoint(args.resume)
-        if "request" not in resume.extra:
+        if (resume.extra.get("request") or {}).get("content") is None:  # a library run's, on tensors
             raise NSTError(f"{args.resume} was not written by `nst stylize`: resume it with "
                            "nstlib.stylize(content, style, resume=...).")
         saved = Request.from_dict(resume.extra["request"])
+        if steps and saved.sizes:  # steps per size of the saved ladder
+            asked["steps"] = steps
+        elif steps:
+            changes["steps"] = steps[0]
         return saved.replace(**asked, config=saved.config.replace(**changes), overwrite=args.overwrite,
                              checkpoint=Path(args.resume)), resume
     styles = args.style or [DEFAULT_STYLE]
@@ -113,7 +117,8 @@ def _request(args):
         raise NSTError(f"{ckpt} exists from an earlier run: continue it with --resume {ckpt}, "
                        "or pass --overwrite to start again.")
     config = settings_config(args, {**changes, **({"steps": steps[0]} if steps and not sizes else {})})
-    return Request(args.content, styles[0] if len(styles) == 1 else styles, config, **{**asked, "output": out},
+    ladder = {"sizes": sizes, "steps": steps} if sizes else {}
+    return Request(args.content, styles[0] if len(styles) == 1 else styles, config, **{**asked, **ladder, "output": out},
                    mask=args.mask, outside_style=args.outside_style, init_image=args.init_image,
                    preserve_colors=args.preserve_colors, overwrite=args.overwrite, checkpoint=ckpt,
                    preset=args.preset or DEFAULT_PRESET), None
@@ -166,19 +171,13 @@ def run(args):
         from .network import run_network
 
         return run_network(args)
-    from ..core.callbacks import Estimate
     from ..pipeline import run as run_request
 
     request, resume = _request(args)
     check_output(request.output, request.overwrite)  # before a long run, not after it
     _check_gif(request)
-    stages = request.stages()
-    if resume is not None:  # the sizes still to run
-        stages = [s for s in stages if s.size >= max(resume.image.shape[1:3])]
-    # the time the run will take, from its own first steps (not from another problem's)
-    estimate = [] if args.quiet else [Estimate([(s.size, s.steps) for s in stages], request.config.optimizer,
-                                               request.config.time_budget)]
-    result = run_request(request, resume=resume, progress=not args.quiet, callbacks=estimate)
+    # estimate: the time the run will take, from its own first steps (not from another problem's)
+    result = run_request(request, resume=resume, progress=not args.quiet, estimate=not args.quiet)
     return _report(request, result)
 
 

@@ -73,8 +73,8 @@ class Request:
             if self.steps is not None and len(self.steps) not in (1, len(sizes)):
                 raise NSTError(f"Give one number of steps per size, or one for every size: {len(sizes)} sizes "
                                f"but {len(self.steps)} step counts.")
-        elif self.steps is not None and len(self.steps) != 1:
-            raise NSTError("Steps per size go with sizes: give one number of steps, or sizes too.")
+        elif self.steps is not None:
+            raise NSTError("Steps per size go with sizes: without sizes, the steps are config.steps.")
         if self.preserve_colors is not None and self.preserve_colors not in PRESERVE_MODES:
             raise NSTError(f"The colour preservation mode must be one of {', '.join(PRESERVE_MODES)}, "
                            f"not {self.preserve_colors!r}.")
@@ -102,16 +102,10 @@ class Request:
         config's own plan (min_size, scale_factor, coarse_steps), each with its share of
         config.time_budget."""
         if self.sizes is None:
-            if self.steps is not None:
-                return plan(self.config.replace(steps=int(self.steps[0])))
             return plan(self.config)
         steps = [int(n) for n in (self.steps or (self.config.steps,))]
         steps = steps * len(self.sizes) if len(steps) == 1 else steps
         return within_budget([Stage(int(s), n) for s, n in zip(self.sizes, steps)], self.config.time_budget)
-
-    @property
-    def largest(self) -> int:
-        return self.stages()[-1].size
 
     def to_dict(self) -> dict:
         """The request as JSON-ready values: images by name (a tensor given directly is None:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..config import CALLBACK_EVERY, DEFAULT_CONFIG, MIN_SIDE, Config
-from ..core.callbacks import EverySteps
+from ..core.callbacks import Estimate, EverySteps
 from ..core.loop import Result
 from ..core.transfer import run_stages
 from ..errors import NSTError
@@ -42,14 +42,15 @@ from .saving import Checkpointer, SaveEvery
 
 def run(request: Request, *, resume: Checkpoint | str | Path | None = None, callback: Callable | None = None,
         callback_every: int = CALLBACK_EVERY, stop=None, progress: bool = True, callbacks: Sequence = (),
-        extractor=None, previous=None) -> Result:
+        extractor=None, previous=None, estimate: bool = False) -> Result:
     """Run the request; a Result whose ``saved`` lists the files written.
 
     resume: a checkpoint (or its path) of this request, to continue from; its mask and
     outside style stand in for the request's when these are data, not names.
     callback(step, image, costs) every callback_every steps (True stops the run); stop: a
     threading.Event or a function; callbacks: more callback objects; extractor: the
-    feature extractor; previous: a video frame's temporal target (one size only).
+    feature extractor; previous: a video frame's temporal target (one size only);
+    estimate: say, after the first steps, how long the sizes still to run will take here.
     """
     resume = load_checkpoint(resume) if resume is not None and not isinstance(resume, Checkpoint) else resume
     stages = request.stages()
@@ -69,6 +70,8 @@ def run(request: Request, *, resume: Checkpoint | str | Path | None = None, call
         outside = resume.outside_style
     saving, recorder = _saving(request, stages, first)
     recording = [] if recorder is None else [EverySteps(recorder, recorder.every)]  # --gif's frames
+    if estimate:
+        recording.append(Estimate([(s.size, s.steps) for s in stages[first:]], config.optimizer, config.time_budget))
     result = run_stages(content, style, config, stages[first:], style_weights=request.style_weights,
                         outside_style=outside, mask=mask,
                         init_image=None if request.init_image is None else load_image(request.init_image, min_side=1),
@@ -120,8 +123,8 @@ def _save(request, result, saving, recorder):
         recorder.add(result.best_image)
         save_gif(recorder.frames_at_one_size(), request.gif, overwrite=request.overwrite)  # a ladder's: grown
         saved["gif"], saved["frames"] = request.gif, len(recorder.frames)
-    if request.checkpoint is not None and not result.stopped:
-        request.checkpoint.unlink(missing_ok=True)  # the run is done and its image is safe
+    if request.checkpoint is not None and "output" in saved and not result.stopped:
+        request.checkpoint.unlink(missing_ok=True)  # the run is done and its image is safe on disk
     return dataclasses.replace(result, saved=saved)
 
 
@@ -173,23 +176,20 @@ def stylize(content, style, config: Config | None = None, *, style_weights: Sequ
         sizes=sizes if sizes is not None else kept.get("sizes"), steps=steps if steps is not None else kept.get("steps"),
         preserve_colors=preserve_colors or kept.get("preserve_colors"), checkpoint=checkpoint,
         checkpoint_every=checkpoint_every if checkpoint is not None else None)
-    if request.outside_style is None and mask is None and resume is not None and resume.mask is not None:
-        request = request.replace(mask=resume.mask, outside_style=resume.outside_style)
     return run(request, resume=resume, callback=callback, callback_every=callback_every, stop=stop,
                progress=progress, callbacks=callbacks, extractor=extractor, previous=previous)
 
 
 def _kept(resume):
-    """What a checkpoint's request kept: {config, style_weights, sizes, steps, preserve_colors}."""
+    """What a checkpoint's request kept: {config, style_weights, sizes, steps, preserve_colors}
+    (run() takes its mask and outside style)."""
     if resume is None:
         return {}
     saved = resume.extra.get("request")
     if saved is None:  # a checkpoint without a request: its settings and blend weights
         return {"config": resume.config, "style_weights": resume.style_weights}
-    request = Request.from_dict({**saved, "content": None, "style": None, "mask": None, "outside_style": None,
-                                 "init_image": None, "checkpoint_every": None, "save_every": None, "output": None})
-    keys = ("config", "style_weights", "sizes", "steps", "preserve_colors")
-    return {k: getattr(request, k) for k in keys}
+    return {"config": Config(**saved["config"]),
+            **{k: saved.get(k) for k in ("style_weights", "sizes", "steps", "preserve_colors")}}
 
 
 def stylize_coarse_to_fine(content, style, sizes: Sequence[int], steps=None, config: Config | None = None,
